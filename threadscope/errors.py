@@ -57,3 +57,7 @@ class UnknownChoiceError(ThreadscopeError):
         self.value = value
         self.allowed = tuple(allowed)
         super().__init__(f"unknown {what} {value!r}; choose one of: {', '.join(self.allowed)}")
+
+
+class OutputError(ThreadscopeError):
+    """An output file cannot be written (the message names the file and the system's reason)."""

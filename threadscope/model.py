@@ -188,7 +188,8 @@ class ParseWarning:
     floor: int | None = None
 
     def __str__(self) -> str:
-        where = ", ".join(part for part in (self.source, f"floor {self.floor}" if self.floor else None) if part)
+        floor = f"floor {self.floor}" if self.floor else None
+        where = ", ".join(part for part in (self.source, floor) if part)
         return f"{where}: {self.message}" if where else self.message
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,227 @@
+"""Page-level helpers shared by the Discuz desktop (``html``) and touch (``touch``) adapters.
+
+Everything here reads page chrome: floor labels, uids, thread ids, hosts, rating rows,
+``div.locked`` placeholders. Post bodies go to ``threadscope.clean`` and nowhere else.
+References are to ../shared/reference/discuz-structure.md (§ numbers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+
+from threadscope import clean
+from threadscope.adapters.base import Document
+from threadscope.clean import Body
+from threadscope.errors import NotAThreadError
+from threadscope.model import ParseWarning, PostStatus, Rating
+
+# Profile links: plain `home.php?mod=space&uid=N` (csolbbs X3.3) and rewritten
+# `space-uid-N.html` (S1, `home_space` in setting_rewritestatus) — §1.3 "author uid".
+UID_RE = re.compile(r"(?:[?&;]uid=|space-uid-)(\d+)")
+# "只看该作者" / "只看楼主" links carry the author's uid in `authorid=` (§1.3, §2).
+AUTHORID_RE = re.compile(r"[?&;]authorid=(\d+)")
+# Thread ids in hrefs: `tid=`/`ptid=` (forum.php routes) and rewritten `thread-T-P-1.html`.
+TID_RE = re.compile(r"(?:[?&;]p?tid=|thread-)(\d+)")
+# Inline JS on every X3 desktop page: `var fid = parseInt('37'), tid = parseInt('38672');` [X3.3]
+INLINE_TID_RE = re.compile(r"\btid\s*=\s*parseInt\(\s*'(\d+)'\s*\)")
+
+# postno labels (cache_custominfo_postno): S1 2013 and csolbbs X3.3 use 楼主/沙发/板凳/地板 (§1.3).
+FLOOR_LABELS: Mapping[str, int] = {"楼主": 1, "沙发": 2, "板凳": 3, "地板": 4}
+# A stuck reply (置顶回复) reads "来自 N#" (template `{lang from} {$post[number]}{$postnostick}`).
+STUCK_FLOOR_RE = re.compile(r"来自\s*(\d+)\s*#")
+# A recommended (hot) reply repeated at the top of page 1 has number -1 and the label 推荐.
+RECOMMENDED_LABEL = "推荐"
+FLOOR_NUMBER_RE = re.compile(r"^\s*(\d+)\s*#?\s*$")
+
+# Hosts that are Stage1st (old bbs.saraba1st.com/2b and 2025– stage1st.com/2b, §0).
+S1_HOST_RE = re.compile(r"(?:^|\.)(?:saraba1st|stage1st)\.com$")
+S1_FORUM = "stage1st"
+
+# `div.locked` / touch `div.quote` placeholder texts → status (§1.4, template lang_message).
+LOCKED_STATUSES: tuple[tuple[re.Pattern[str], PostStatus], ...] = (
+    (re.compile(r"作者被禁止或删除|该帖被管理员或版主屏蔽"), "banned"),
+    (re.compile(r"仅作者可见|需要积分高于|密码|购买|付费"), "hidden"),
+)
+# The moderator's view keeps the body after the flag ("…，只有管理员或有管理权限的成员可见").
+MODERATOR_VIEW_RE = re.compile(r"只有管理员或有管理权限的成员可见")
+
+# Rating score cells: " + 1", "-2", "+10" (table.ratl / touch li.flex-box, §1.3 ratings).
+SCORE_RE = re.compile(r"([+-])?\s*(\d+)")
+
+
+def warn(doc: Document, code: str, message: str, floor: int | None = None) -> ParseWarning:
+    return ParseWarning(code=code, message=message, source=doc.path, floor=floor)
+
+
+def parse_html(doc: Document) -> lxml.html.HtmlElement:
+    """The document tree via libxml2 (keeps stray ``<td>`` in malformed files, trap 9)."""
+    text = doc.text
+    if not text.strip():
+        raise NotAThreadError(doc.path, "no posts found: the file is empty")
+    # lxml refuses str input with an XML encoding declaration; HTML files rarely have one.
+    if text.lstrip().startswith("<?xml"):
+        text = text.split("?>", 1)[1]
+    return lxml.html.document_fromstring(text)
+
+
+def has_class(element: etree._Element, name: str) -> bool:
+    return name in (element.get("class") or "").split()
+
+
+def text_of(element: etree._Element | None) -> str:
+    """Whitespace-collapsed text content (``&nbsp;`` counts as space)."""
+    if element is None:
+        return ""
+    return " ".join(element.text_content().replace("\xa0", " ").split())
+
+
+def inner_html(element: etree._Element) -> str:
+    """The element's content as HTML (one serialization; the start and end tags cut off)."""
+    html = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+    start = html.find(">") + 1
+    end = html.rfind("</")
+    return html[start:end] if end >= start else html[start:]
+
+
+def uid_from_href(href: str | None) -> int | None:
+    match = UID_RE.search(href or "")
+    return int(match.group(1)) if match else None
+
+
+def floor_from_label(label: str) -> int | None:
+    """Map a floor label (``12#``, ``楼主``, ``沙发``, ``来自 5#``) to a floor number."""
+    label = " ".join(label.replace("\xa0", " ").split())
+    match = FLOOR_NUMBER_RE.match(label)
+    if match:
+        return int(match.group(1))
+    match = STUCK_FLOOR_RE.search(label)
+    if match:
+        return int(match.group(1))
+    return FLOOR_LABELS.get(label)
+
+
+def status_from_locked(text: str) -> PostStatus | None:
+    for pattern, status in LOCKED_STATUSES:
+        if pattern.search(text):
+            return status
+    return None
+
+
+def score_of(text: str) -> int | None:
+    match = SCORE_RE.search(text.replace("\xa0", " "))
+    if not match:
+        return None
+    value = int(match.group(2))
+    return -value if match.group(1) == "-" else value
+
+
+def make_rating(user: str, score_text: str, reason: str) -> Rating | None:
+    score = score_of(score_text)
+    if not user or score is None:
+        return None
+    return Rating(user=user, score=score, reason=reason)
+
+
+def forum_from_urls(urls: Iterable[str | None]) -> str | None:
+    """``stage1st`` for saraba1st/stage1st hosts, else the first host seen."""
+    for url in urls:
+        if not url:
+            continue
+        host = (urlsplit(url.strip()).hostname or "").lower()
+        if not host:
+            continue
+        return S1_FORUM if S1_HOST_RE.search(host) else host
+    return None
+
+
+def majority_tid(hrefs: Iterable[str]) -> int | None:
+    """The thread id most page links point at (quotes can point at other threads)."""
+    counts = Counter(int(m.group(1)) for href in hrefs for m in [TID_RE.search(href)] if m)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def clean_element(element: etree._Element) -> Body:
+    """The shared body cleaner (reads the element, does not modify it)."""
+    return clean.clean_element(element)
+
+
+#: Body fields that are Post fields; every other non-empty Body field goes into Post.meta.
+POST_BODY_FIELDS = ("text", "quotes", "edit", "reply_to", "client", "smileys", "images", "links")
+
+
+def body_fields(body: Body) -> dict[str, Any]:
+    """Post keyword arguments from a cleaned body; the cleaner's extras (``reply_pid``,
+    ``client_device``, ``hidden_content``, …) into ``meta``."""
+    fields: dict[str, Any] = {name: getattr(body, name) for name in POST_BODY_FIELDS}
+    meta: dict[str, Any] = {}
+    for item in dataclasses.fields(body):
+        if item.name in POST_BODY_FIELDS or item.name == "status":
+            continue
+        value = getattr(body, item.name)
+        if value not in (None, False, (), ""):
+            meta[item.name] = list(value) if isinstance(value, tuple) else value
+    fields["meta"] = meta
+    return fields
+
+
+# --- thread-level fields shared by desktop and touch pages (§1.1, §2) ---------------------------
+# in <head> only: a `//` search would walk the whole page for these
+CANONICAL = etree.XPath('/html/head/link[@rel="canonical"]/@href'
+                        ' | /html/head/meta[@property="og:url"]/@content')
+BASE_HREF = etree.XPath("/html/head/base/@href")
+# Chrome/Firefox "complete" saves start with `<!-- saved from url=(0071)https://… -->` (§0)
+SAVED_FROM_RE = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->")
+# desktop inline JS `SITEURL = 'https://csolbbs.tiancity.com/'` [X3.3]
+SITEURL_RE = re.compile(r"SITEURL\s*=\s*'([^']+)'")
+# page number: `div.pg > strong` (absent when the thread fits on one page) [tpl]
+CURRENT_PAGE = etree.XPath('//div[contains(concat(" ", normalize-space(@class), " "), " pg ")]/strong')
+TITLE = etree.XPath("/html/head/title")
+# <title> suffixes: "SUBJECT - FORUM - Stage1st - stage1/s1 游戏动漫论坛" [S1 link texts];
+# "SUBJECT - FORUM -  SITE -  Powered by Discuz! ; 世纪天成" [X3.3].
+POWERED_BY_RE = re.compile(r"\s+-\s+Powered by Discuz!.*$", re.S)
+S1_TITLE_SUFFIX_RE = re.compile(r"\s+-\s+Stage1st\s+-\s+stage1/s1 游戏动漫论坛\s*$")
+TITLE_SEPARATOR = " - "
+APPLICATION_NAME = etree.XPath('/html/head/meta[@name="application-name"]/@content')
+
+
+def title_from_head(root: etree._Element) -> str | None:
+    """The subject from ``<title>``: the site and forum suffixes removed."""
+    titles = TITLE(root)
+    if not titles:
+        return None
+    title = POWERED_BY_RE.sub("", text_of(titles[0]))
+    title = S1_TITLE_SUFFIX_RE.sub("", title)
+    for site in APPLICATION_NAME(root):
+        suffix = f"{TITLE_SEPARATOR}{' '.join(site.split())}"
+        if title.endswith(suffix):
+            title = title[: -len(suffix)]
+    parts = title.rsplit(TITLE_SEPARATOR, 1)  # what is left ends in " - FORUM"
+    return (parts[0] if len(parts) == 2 else title).strip() or None
+
+
+def forum_of(doc: Document, root: etree._Element) -> str:
+    """Site name: ``stage1st`` for S1 hosts, else the host of the page's own URL."""
+    saved = SAVED_FROM_RE.search(doc.text[:2000])
+    site = SITEURL_RE.search(doc.text[:20000])
+    urls = [*CANONICAL(root), *BASE_HREF(root), saved.group(1) if saved else None,
+            site.group(1) if site else None]
+    found = forum_from_urls(urls)
+    if found:
+        return found
+    return S1_FORUM if "saraba1st.com" in doc.text or "stage1st.com" in doc.text else "discuz"
+
+
+def page_number(root: etree._Element) -> int:
+    for strong in CURRENT_PAGE(root):
+        label = text_of(strong)
+        if label.isdigit():
+            return int(label)
+    return 1  # no pager: the whole thread is on one page

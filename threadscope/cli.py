@@ -1,0 +1,243 @@
+"""The ``threadscope`` command: a thin translator over the library.
+
+Each command parses its options, makes one library call, and writes the result. A
+``ThreadscopeError`` becomes ``Error: <message>`` on stderr with exit code 1; click's own
+usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from threadscope import __version__
+from threadscope.adapters import adapters
+from threadscope.errors import ThreadscopeError
+from threadscope.export import GRAPH_FORMATS, GRAPH_NODES, GRAPH_SUFFIXES, render_graph, write_graph
+from threadscope.graph import build_graphs
+from threadscope.load import load_thread
+from threadscope.model import Thread
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: How many warnings the parse summary lists before "… and N more" (one screen).
+SUMMARY_WARNINGS = 8
+
+
+def _format_names() -> list[str]:
+    return ["auto", *(adapter.name for adapter in adapters())]
+
+
+def reports_errors(command: F) -> F:
+    """Turn library errors into one clean line and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ThreadscopeError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False),
+    metavar="THREAD...",
+)
+
+
+def format_option(command: F) -> F:
+    return click.option(
+        "--format", "format_", default="auto", show_default=True,
+        type=click.Choice(_format_names()),
+        help="Input format; 'auto' detects it per file.",
+    )(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="threadscope")
+def cli() -> None:
+    """Analyse saved Stage1st (Discuz!) forum threads.
+
+    THREAD is one or more files of one thread: saved desktop pages, touch pages, app API JSON,
+    RSS feeds or the plain-text archive format; a folder stands for the files in it.
+    """
+
+
+@cli.command()
+@paths_argument
+@format_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write JSON Lines (one post per line) here; '-' for stdout.")
+@click.option("--with-html", is_flag=True, help="Include each post's original body HTML.")
+@reports_errors
+def parse(paths: tuple[Path, ...], format_: str, output: Path | None, with_html: bool) -> None:
+    """Parse THREAD into typed posts.
+
+    Without -o, print a one-screen summary: title, tid, floors (deleted, banned, missing),
+    span, participants and parsing warnings. With -o, write one JSON object per post with the
+    fields floor, pid, author, uid, time (ISO 8601, +08:00), is_op, status, text, quotes,
+    reply_to, edit, ratings, client, smileys, images, links.
+
+    \b
+    Examples:
+      threadscope parse samples/thread-agi-empire.md
+      threadscope parse page-1.html page-2.html -o posts.jsonl
+    """
+    thread = load_thread(list(paths), format=format_)
+    if output is None:
+        click.echo(summary(thread))
+        return
+    lines = (json.dumps(post.to_dict(with_html=with_html), ensure_ascii=False) for post in thread.posts)
+    if str(output) == "-":
+        for line in lines:
+            click.echo(line)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as handle:
+        handle.writelines(line + "\n" for line in lines)
+    click.echo(f"Wrote {len(thread.posts)} posts to {output}", err=True)
+
+
+@cli.command()
+@paths_argument
+@click.option("--format", "format_", default=None, type=click.Choice(GRAPH_FORMATS),
+              help="Output format: gexf (opens in Gephi), graphml, or csv (the edge list). "
+                   "Default: from the -o file's ending, else gexf.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the graph here; '-' for stdout.")
+@click.option("--nodes", default="posts", show_default=True, type=click.Choice(GRAPH_NODES),
+              help="One node per post (edges: who answers which post) or per user (weighted).")
+@click.option("--input-format", "input_format", default="auto", show_default=True,
+              type=click.Choice(_format_names()), help="Input format; 'auto' detects it per file.")
+@reports_errors
+def graph(paths: tuple[Path, ...], format_: str | None, output: Path, nodes: str, input_format: str) -> None:
+    """Resolve who answers whom in THREAD and export the reply graph.
+
+    Every quote, 回复 N# reply and textual pointer (楼上, N楼, @NAME, an echoed phrase) is
+    resolved to the floor it answers; posts with none answer the thread (floor 1). The CSV
+    has one row per link with the columns source_floor, target_floor, kind, confidence,
+    source_author, target_author, reason (target_floor empty for an unresolved quote).
+
+    \b
+    Examples:
+      threadscope graph samples/thread-agi-empire.md -o seed.gexf
+      threadscope graph page-1.html page-2.html --format csv -o links.csv
+      threadscope graph samples/thread-agi-empire.md --nodes users -o users.graphml
+    """
+    fmt = format_ or GRAPH_SUFFIXES.get(output.suffix.lower(), "gexf")
+    graphs = build_graphs(load_thread(list(paths), format=input_format))
+    if str(output) == "-":
+        click.get_binary_stream("stdout").write(render_graph(graphs, fmt, nodes=nodes))
+        return
+    write_graph(graphs, output, fmt, nodes=nodes)
+    shown = graphs.posts if nodes == "posts" else graphs.users
+    unresolved = sum(1 for link in graphs.links if link.target is None)
+    click.echo(f"Wrote {fmt} {nodes} graph ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} "
+               f"edges; {unresolved} unresolved links, {len(graphs.problems)} link problems) to {output}",
+               err=True)
+
+
+@cli.command()
+@paths_argument
+@format_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Write JSON Lines (one post per line) here; '-' for stdout.")
+@click.option("--no-snownlp", "no_snownlp", is_flag=True,
+              help="Skip snownlp's raw value (slow on big threads; cached on disk otherwise).")
+@reports_errors
+def score(paths: tuple[Path, ...], format_: str, output: Path, no_snownlp: bool) -> None:
+    """Score every post of THREAD: sentiment, snownlp's raw value, stance toward its target and
+    toward the thread starter.
+
+    Each line has floor, pid, author, target_floor, sentiment (neg/neu/pos), sentiment_score
+    (-1..1), sentiment_confidence, snownlp, stance (agree/disagree/neutral), stance_confidence,
+    stance_op and scorers (the scorer set's name and version).
+
+    \b
+    Examples:
+      threadscope score samples/thread-agi-empire.md -o scores.jsonl
+      threadscope score big-thread/ --no-snownlp -o -
+    """
+    from threadscope.nlp.scorers import score_thread
+
+    frame = score_thread(load_thread(list(paths), format=format_), snownlp=not no_snownlp)
+    frame["scorers"] = frame.attrs["scorers"]
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    if str(output) == "-":
+        for line in lines:
+            click.echo(line)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    click.echo(f"Wrote {len(lines)} scored posts to {output} ({frame.attrs['scorers']})", err=True)
+
+
+@cli.command(name="eval")
+@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder the gold file's thread paths are relative to (default: its folder and parents).")
+@click.option("--no-snownlp", "no_snownlp", is_flag=True, help="Skip the snownlp baseline.")
+@reports_errors
+def eval_command(gold: Path, root: Path | None, no_snownlp: bool) -> None:
+    """Accuracy and macro-F1 of sentiment, stance and reply target against GOLD (hand labels in
+    the format of ../shared/gold/seed-thread-labels.json), next to plain snownlp
+    (>= 0.5 = pos, else neg) measured in the same run.
+
+    \b
+    Examples:
+      threadscope eval ../shared/gold/seed-thread-labels.json
+      threadscope eval tests/gold/s1text-labels.json --no-snownlp
+    """
+    from threadscope.nlp.evaluate import evaluate, format_report
+
+    click.echo(format_report(evaluate(gold, root=root, snownlp=not no_snownlp)))
+
+
+@cli.command(name="adapters")
+def list_adapters() -> None:
+    """List the input formats threadscope reads, in detection order."""
+    for adapter in adapters():
+        click.echo(f"{adapter.name:8} {adapter.description}")
+
+
+def summary(thread: Thread) -> str:
+    """A one-screen, human-readable account of a parsed thread."""
+    counts = thread.status_counts()
+    span = thread.span
+    authors = Counter(post.author for post in thread.posts if post.author)
+    top = ", ".join(f"{name} ({n})" for name, n in authors.most_common(3))
+    floors = f"{len(thread.posts)} parsed"
+    floors += "".join(f", {counts[s]} {s}" for s in ("deleted", "banned", "hidden") if counts[s])
+    if thread.missing_floors:
+        floors += f", {len(thread.missing_floors)} missing"
+    lines = [
+        f"Title:        {thread.title or '(unknown)'}",
+        f"Thread:       {thread.forum} tid {thread.tid if thread.tid is not None else '(unknown)'}"
+        f" · format {thread.format}",
+        f"Sources:      {', '.join(thread.sources)}",
+        f"Floors:       {floors}",
+        f"Span:         {span[0]:%Y-%m-%d %H:%M} → {span[1]:%Y-%m-%d %H:%M} (UTC+8)" if span
+        else "Span:         (no times)",
+        f"Starter:      {thread.starter or '(unknown)'}",
+        f"Participants: {len(authors)}; most active: {top or '-'}",
+        f"Warnings:     {len(thread.warnings) or 'none'}",
+    ]
+    lines += [f"  - {warning}" for warning in thread.warnings[:SUMMARY_WARNINGS]]
+    if len(thread.warnings) > SUMMARY_WARNINGS:
+        lines.append(f"  … and {len(thread.warnings) - SUMMARY_WARNINGS} more (see `parse -o` output)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cli(prog_name="threadscope")

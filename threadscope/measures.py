@@ -1,0 +1,239 @@
+"""Measures of who answers whom, as pandas DataFrames with their column order declared once.
+
+Every function takes a graph built by ``threadscope.graph`` (the post graph or the user graph)
+and returns a frame; nothing here changes a graph. The vocabulary follows the graph module:
+a link's ``kind`` is ``quote``, ``reply``, ``implicit`` or ``op`` (answering the thread).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+import networkx as nx
+import pandas as pd
+
+from threadscope.graph import LINK_KINDS, Link
+from threadscope.model import Thread
+
+#: Column order of each frame.
+LINK_COLUMNS: tuple[str, ...] = (
+    "source_floor", "target_floor", "kind", "confidence", "source_author", "target_author", "reason",
+)
+MOST_ANSWERED_COLUMNS: tuple[str, ...] = (
+    "floor", "author", "answers", *LINK_KINDS, "answering_users", "excerpt",
+)
+REPLY_TREE_COLUMNS: tuple[str, ...] = (
+    "root_floor", "root_author", "posts", "users", "depth", "width", "longest_chain",
+)
+DEBATE_COLUMNS: tuple[str, ...] = (
+    "user_a", "user_b", "turns", "links", "first_floor", "last_floor", "floors",
+)
+RECIPROCITY_COLUMNS: tuple[str, ...] = (
+    "user", "answers_users", "answered_by_users", "mutual_users", "reciprocity",
+)
+CENTRALITY_COLUMNS: tuple[str, ...] = (
+    "user", "posts", "answers_given", "answers_received", "out_degree", "in_degree", "betweenness",
+)
+COMMUNITY_COLUMNS: tuple[str, ...] = ("user", "community", "community_size", "posts")
+AUDIENCE_COLUMNS: tuple[str, ...] = ("audience", "links", "posts", "share")
+
+#: The audiences of ``audience``, in display order: the thread itself (kind ``op``), the
+#: starter's posts answered directly, other users' posts, and links whose target is unknown.
+AUDIENCES: tuple[str, ...] = ("thread", "op", "each_other", "unresolved")
+
+#: A 对线 debate: two users answering each other with at least this many turns (A→B, B→A,
+#: A→B is three), as the issue defines it.
+DEBATE_MIN_TURNS = 3
+#: A pause of more than one S1 page (50 floors) between two answers of a pair ends a debate:
+#: on the 2,961-floor fixture the busiest pair answers each other from floor 87 to 1649, which
+#: is many exchanges, not one.
+DEBATE_MAX_GAP = 50
+#: Louvain starts from a random node order; a fixed seed makes communities repeatable.
+LOUVAIN_SEED = 20240521
+#: Characters of a post's text shown in ``most_answered``.
+EXCERPT_CHARS = 40
+
+
+def _frame(rows: Iterable[Sequence[object]], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(list(rows), columns=list(columns))
+
+
+def link_table(thread: Thread, links: Iterable[Link]) -> pd.DataFrame:
+    """The post edge list, unresolved links included (``target_floor`` empty, with ``reason``)."""
+    def author(floor: int | None) -> str | None:
+        post = thread.post(floor) if floor is not None else None
+        return post.author if post is not None else None
+
+    frame = _frame(((link.source, link.target, link.kind, link.confidence, author(link.source),
+                     author(link.target), link.reason) for link in links), LINK_COLUMNS)
+    frame["target_floor"] = frame["target_floor"].astype("Int64")
+    return frame
+
+
+def most_answered(posts: nx.DiGraph, *, top: int | None = None) -> pd.DataFrame:
+    """Posts by how many links point at them, with per-kind counts and distinct answering users."""
+    kinds: dict[int, Counter[str]] = defaultdict(Counter)
+    users: dict[int, set[str]] = defaultdict(set)
+    for source, target, kind in posts.edges(data="kind"):
+        kinds[target][kind] += 1
+        author = posts.nodes[source].get("author")
+        if author:
+            users[target].add(author)
+    rows = []
+    for floor, counts in kinds.items():
+        node = posts.nodes[floor]
+        rows.append((floor, node.get("author"), counts.total(), *(counts[k] for k in LINK_KINDS),
+                     len(users[floor]), (node.get("text") or "")[:EXCERPT_CHARS]))
+    frame = _frame(rows, MOST_ANSWERED_COLUMNS).sort_values(["answers", "floor"], ascending=[False, True])
+    frame = frame.reset_index(drop=True)
+    return frame.head(top) if top is not None else frame
+
+
+def _parents(posts: nx.DiGraph) -> dict[int, int]:
+    """Each post's conversational parent: its most confident non-``op`` link (then the nearest)."""
+    parents: dict[int, int] = {}
+    for source in posts.nodes:
+        options = [(data["confidence"], target)
+                   for _, target, data in posts.out_edges(source, data=True) if data["kind"] != "op"]
+        if options:
+            parents[source] = max(options)[1]
+    return parents
+
+
+def reply_trees(posts: nx.DiGraph) -> pd.DataFrame:
+    """Conversations below the thread level: trees of posts joined by quote/reply/implicit
+    links (each post under its most confident target), with size, distinct users, depth
+    (links on the longest chain), width (most posts at one depth) and that longest chain."""
+    children: dict[int, list[int]] = defaultdict(list)
+    parents = _parents(posts)
+    for child, parent in sorted(parents.items()):
+        children[parent].append(child)
+    rows = []
+    for root in sorted(children):
+        if root in parents:
+            continue
+        level, depth_of, order = [root], {root: 0}, [root]
+        widths = [1]
+        while level:
+            level = [child for node in level for child in children.get(node, ())]
+            for child in level:
+                depth_of[child] = len(widths)
+            if level:
+                widths.append(len(level))
+                order += level
+        deepest = max(order, key=lambda node: (depth_of[node], -node))
+        chain = [deepest]
+        while chain[-1] != root:
+            chain.append(parents[chain[-1]])
+        users = {posts.nodes[node].get("author") for node in order} - {None}
+        rows.append((root, posts.nodes[root].get("author"), len(order), len(users), len(widths) - 1,
+                     max(widths), tuple(reversed(chain))))
+    frame = _frame(rows, REPLY_TREE_COLUMNS)
+    return frame.sort_values(["posts", "root_floor"], ascending=[False, True]).reset_index(drop=True)
+
+
+def debates(posts: nx.DiGraph, *, min_turns: int = DEBATE_MIN_TURNS,
+            max_gap: int = DEBATE_MAX_GAP) -> pd.DataFrame:
+    """对线: two users answering each other back and forth at least ``min_turns`` times.
+
+    Links of kind ``op`` are not exchanges. A turn is a run of links in one direction, in
+    floor order; a gap of more than ``max_gap`` floors starts a new exchange. ``user_a`` is
+    who answered first; ``floors`` are the answering posts.
+    """
+    pairs: dict[frozenset[str], list[tuple[int, str]]] = defaultdict(list)
+    for source, target, data in posts.edges(data=True):
+        a, b = posts.nodes[source].get("author"), posts.nodes[target].get("author")
+        if data["kind"] == "op" or not a or not b or a == b:
+            continue
+        pairs[frozenset((a, b))].append((source, a))
+    rows = []
+    for pair, items in pairs.items():
+        items.sort()
+        episode = [items[0]]
+        for item in [*items[1:], None]:
+            if item is not None and item[0] - episode[-1][0] <= max_gap:
+                episode.append(item)
+                continue
+            turns = 1 + sum(1 for (_, x), (_, y) in pairwise(episode) if x != y)
+            if turns >= min_turns:
+                first = episode[0][1]
+                floors = tuple(dict.fromkeys(floor for floor, _ in episode))
+                rows.append((first, next(iter(pair - {first})), turns, len(episode), floors[0],
+                             floors[-1], floors))
+            if item is not None:
+                episode = [item]
+    frame = _frame(rows, DEBATE_COLUMNS)
+    return frame.sort_values(["turns", "first_floor"], ascending=[False, True]).reset_index(drop=True)
+
+
+def reciprocity(users: nx.DiGraph) -> pd.DataFrame:
+    """Per user: how many users they answer, are answered by, and both (networkx's node
+    reciprocity). The whole graph's ``overall_reciprocity`` is in ``frame.attrs['overall']``."""
+    values = nx.reciprocity(users, users.nodes) if users.number_of_edges() else {}
+    rows = []
+    for user in users.nodes:
+        out, into = set(users.successors(user)), set(users.predecessors(user))
+        rows.append((user, len(out), len(into), len(out & into), float(values.get(user) or 0.0)))
+    frame = _frame(rows, RECIPROCITY_COLUMNS)
+    frame = frame.sort_values(["mutual_users", "user"], ascending=[False, True]).reset_index(drop=True)
+    frame.attrs["overall"] = nx.overall_reciprocity(users) if users.number_of_edges() else 0.0
+    return frame
+
+
+def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
+    """Per user: posts, answers given and received (link counts), distinct users answered
+    (out-degree) and answering (in-degree), and betweenness on the unweighted graph."""
+    betweenness = nx.betweenness_centrality(users) if users.number_of_nodes() > 2 else {}
+    rows = [
+        (user, data.get("posts", 0), users.out_degree(user, weight="weight"),
+         users.in_degree(user, weight="weight"), users.out_degree(user), users.in_degree(user),
+         betweenness.get(user, 0.0))
+        for user, data in users.nodes(data=True)
+    ]
+    frame = _frame(rows, CENTRALITY_COLUMNS)
+    return frame.sort_values(["answers_received", "user"], ascending=[False, True]).reset_index(drop=True)
+
+
+def communities(users: nx.DiGraph, *, seed: int = LOUVAIN_SEED, resolution: float = 1.0) -> pd.DataFrame:
+    """Louvain communities of the user graph taken as undirected (weights of A→B and B→A
+    summed). Communities are numbered from 0 by size, then by their earliest post."""
+    undirected = nx.Graph()
+    undirected.add_nodes_from(users.nodes)
+    for a, b, data in users.edges(data=True):
+        earlier = undirected.edges[a, b]["weight"] if undirected.has_edge(a, b) else 0
+        undirected.add_edge(a, b, weight=earlier + data.get("weight", 1))
+    groups = nx.community.louvain_communities(undirected, weight="weight", resolution=resolution, seed=seed)
+
+    def first_floor(group: set[str]) -> int:
+        return min(users.nodes[user].get("first_floor", 0) for user in group)
+
+    ordered = sorted(groups, key=lambda group: (-len(group), first_floor(group)))
+    rows = [(user, number, len(group), users.nodes[user].get("posts", 0))
+            for number, group in enumerate(ordered)
+            for user in sorted(group, key=lambda u: users.nodes[u].get("first_floor", 0))]
+    return _frame(rows, COMMUNITY_COLUMNS)
+
+
+def audience(posts: nx.DiGraph) -> pd.DataFrame:
+    """How much of the thread answers the OP versus each other: links by audience (see
+    ``AUDIENCES``), the distinct posts making them, and each audience's share of all links."""
+    links: Counter[str] = Counter()
+    sources: dict[str, set[int]] = defaultdict(set)
+    for source, target, data in posts.edges(data=True):
+        if data["kind"] == "op":
+            kind = "thread"
+        elif posts.nodes[target].get("is_op"):
+            kind = "op"
+        else:
+            kind = "each_other"
+        links[kind] += 1
+        sources[kind].add(source)
+    for floor, data in posts.nodes(data=True):
+        if data.get("unresolved"):
+            links["unresolved"] += data["unresolved"]
+            sources["unresolved"].add(floor)
+    total = sum(links.values())
+    return _frame(((name, links[name], len(sources[name]), links[name] / total if total else 0.0)
+                   for name in AUDIENCES), AUDIENCE_COLUMNS)

@@ -1,0 +1,1 @@
+"""Sentiment and stance scoring of posts (issue 4)."""

@@ -1,0 +1,152 @@
+"""Score threads against hand labels: accuracy and macro-F1 for sentiment, stance and reply target,
+next to plain snownlp (value >= 0.5 = pos, else neg) measured in the same run.
+
+A gold file is either one thread (``{"thread": PATH, "labels": [...]}``, the format of
+``../shared/gold/seed-thread-labels.json``) or several (``{"threads": [{"thread": …, "labels": …}]}``).
+``PATH`` is looked up relative to the gold file's folder and its parents, then ``root``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from threadscope.errors import ThreadscopeError
+from threadscope.load import load_thread
+from threadscope.nlp.scorers import score_thread
+
+SENTIMENTS = ("neg", "neu", "pos")
+STANCES = ("agree", "disagree", "neutral")
+#: snownlp's own cut: its value is P(positive) (issue 4's baseline).
+SNOWNLP_CUT = 0.5
+
+
+class GoldFileError(ThreadscopeError):
+    """A gold file that cannot be read or names a thread that cannot be found."""
+
+
+def _label(value: Any, default: str) -> str:
+    return value if isinstance(value, str) else default
+
+
+def accuracy(gold: Sequence[Any], predicted: Sequence[Any]) -> float:
+    return sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold) if gold else math.nan
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str | None], labels: Iterable[str]) -> float:
+    """Mean F1 over ``labels`` (a class never predicted and never gold is skipped)."""
+    scores = []
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
+        if tp + fp + fn == 0:
+            continue
+        scores.append(2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores) if scores else math.nan
+
+
+@dataclass
+class Evaluation:
+    """Pairs (gold, predicted) per task over every labelled floor of every thread."""
+
+    threads: list[str] = field(default_factory=list)
+    sentiment: list[tuple[str, str]] = field(default_factory=list)
+    snownlp: list[tuple[str, str]] = field(default_factory=list)
+    stance: list[tuple[str, str]] = field(default_factory=list)
+    stance_gold_targets: list[tuple[str, str]] = field(default_factory=list)
+    target: list[tuple[int | None, int | None]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        def pair(rows: list[tuple[Any, Any]], labels: Sequence[str] | None) -> dict[str, float]:
+            gold, pred = [g for g, _ in rows], [p for _, p in rows]
+            out = {"n": float(len(rows)), "accuracy": accuracy(gold, pred)}
+            if labels:
+                out["macro_f1"] = macro_f1(gold, pred, labels)
+            return out
+
+        return {
+            "sentiment": pair(self.sentiment, SENTIMENTS),
+            "snownlp_baseline": pair(self.snownlp, SENTIMENTS),
+            "stance": pair(self.stance, STANCES),
+            "stance_with_gold_targets": pair(self.stance_gold_targets, STANCES),
+            "target": pair(self.target, None),
+        }
+
+
+def _find(thread: str, gold_path: Path, root: Path | None) -> Path:
+    candidates = [folder / thread for folder in (gold_path.parent, *gold_path.parents)]
+    if root is not None:
+        candidates.insert(0, root / thread)
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    raise GoldFileError(f"{gold_path}: thread {thread!r} not found next to the gold file or its parents"
+                        + (f" or under {root}" if root else "") + "; pass --root FOLDER")
+
+
+def read_gold(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GoldFileError(f"{path}: cannot read gold file ({exc})") from exc
+    entries = data.get("threads", [data]) if isinstance(data, dict) else None
+    if not entries or not all(isinstance(e, dict) and "thread" in e and "labels" in e for e in entries):
+        raise GoldFileError(f"{path}: expected {{'thread', 'labels'}} or {{'threads': [...]}}")
+    return [(entry["thread"], entry["labels"]) for entry in entries]
+
+
+def evaluate(gold_path: Path, *, root: Path | None = None, snownlp: bool = True) -> Evaluation:
+    """Score each gold thread twice (graph targets, gold targets) and collect label pairs."""
+    gold_path = Path(gold_path)
+    result = Evaluation()
+    for thread_name, labels in read_gold(gold_path):
+        thread = load_thread([_find(thread_name, gold_path, root)])
+        result.threads.append(thread_name)
+        frame = score_thread(thread, snownlp=snownlp).set_index("floor")
+        gold_targets = {row["floor"]: row.get("target_floor") for row in labels}
+        by_gold_target = score_thread(thread, snownlp=False, targets={
+            p.floor: gold_targets.get(p.floor) for p in thread.posts}).set_index("floor")
+        for row in labels:
+            floor = row["floor"]
+            if floor not in frame.index:
+                result.errors.append({"thread": thread_name, "floor": floor, "error": "floor not parsed"})
+                continue
+            got = frame.loc[floor]
+            predicted_target = None if got["target_floor"] is None or got["target_floor"] is math.nan \
+                else (None if str(got["target_floor"]) == "<NA>" else int(got["target_floor"]))
+            result.target.append((row.get("target_floor"), predicted_target))
+            if row.get("sentiment"):
+                result.sentiment.append((row["sentiment"], _label(got["sentiment"], "neu")))
+                value = got["snownlp"]
+                if snownlp and value is not None and not math.isnan(value):
+                    result.snownlp.append((row["sentiment"], "pos" if value >= SNOWNLP_CUT else "neg"))
+                if got["sentiment"] != row["sentiment"]:
+                    result.errors.append({"thread": thread_name, "floor": floor, "task": "sentiment",
+                                          "gold": row["sentiment"], "got": got["sentiment"],
+                                          "score": got["sentiment_score"]})
+            if row.get("stance"):
+                result.stance.append((row["stance"], _label(got["stance"], "neutral")))
+                by_gold = _label(by_gold_target.loc[floor, "stance"], "neutral")
+                result.stance_gold_targets.append((row["stance"], by_gold))
+                if got["stance"] != row["stance"]:
+                    result.errors.append({"thread": thread_name, "floor": floor, "task": "stance",
+                                          "gold": row["stance"], "got": got["stance"]})
+    return result
+
+
+def format_report(evaluation: Evaluation) -> str:
+    """The table ``threadscope eval`` prints."""
+    metrics = evaluation.metrics()
+    lines = [f"Gold threads: {', '.join(evaluation.threads)}",
+             f"{'task':28} {'n':>4} {'accuracy':>9} {'macro-F1':>9}"]
+    for task, values in metrics.items():
+        f1 = values.get("macro_f1")
+        lines.append(f"{task:28} {int(values['n']):>4} {values['accuracy']:>9.3f} "
+                     f"{'' if f1 is None else format(f1, '9.3f'):>9}")
+    return "\n".join(lines)
