@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from threadscope.clean import Body, clean_body, clean_element
-from threadscope.model import FORUM_TZ
+from threadscope.load import load_thread
+from threadscope.model import FORUM_TZ, Post, Thread
 
 BODIES = "s1-post-bodies/stage1stcrawler-uid555493.html"
 
@@ -483,6 +484,115 @@ def test_discuz_x33_bodies(fixtures: Path, page: str, pid: int, text: str, smile
 
 
 # ---------------------------------------------------------------------------------------------
+# whole threads through load_thread: every source of the adapters, cleaned here
+# ---------------------------------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+VIVID = "s1-text/1336720[10月番ViVid Strike! 动画专楼 第12话 在紧牵着的手中完]"
+
+
+@cache
+def _thread(path: Path) -> Thread:
+    return load_thread(path)
+
+
+def _floors(path: Path) -> dict[int, Post]:
+    return {post.floor: post for post in _thread(path).posts}
+
+
+#: Leftovers of tails and page noise in post text, as the sweep over every fixture looked for.
+TAIL_OR_NOISE = re.compile(
+    r"(?:^|\n)\s*(?:[—–\-―]\s*)+(?:来自|來自|发送自|from)\s.*(?:Android|S1|客户端|Goose|Nyan)"
+    r"|来自\s*[:：]\s*\S*客户端|下载附件|下载次数|本帖最[后後]由|复制代码|查看全部评分|自动关闭"
+)
+
+
+@pytest.mark.parametrize("floor", [1228, 1318, 1500, 1590, 1856, 1963, 2021, 2137, 2283])
+def test_s1nyan_tail(fixtures: Path, floor: int) -> None:
+    # "—— from [S1 Nyan](http://126.am/S1Nyan) (Microsoft RM-1105_12716)来自: WindowsPhone客户端"
+    post = _floors(fixtures / VIVID)[floor]
+    assert (post.client, post.meta["client_device"]) == ("S1 Nyan", "Microsoft RM-1105_12716")
+    assert "S1 Nyan" not in post.text and "from" not in post.text.split("\n")[-1]
+    assert "http://126.am/S1Nyan" not in post.links
+
+
+def test_s1nyan_tail_text(fixtures: Path) -> None:
+    post = _floors(fixtures / VIVID)[1318]
+    assert post.text == "Vivid漫画84话汉化出了，哈喵从卢芬回来后人渣化的速度也太快了吧"
+
+
+@pytest.mark.parametrize(
+    ("floor", "text_end"),
+    [
+        (470, "小霸王丢掉太子妃地位，说白了还是门第太低"),
+        (559, "不要拿第一次变身就能飞的怪物比啊，新人辈主角群到现在都没人会飞呢"),
+        (561, "而且也就是仅仅能飞。"),
+    ],
+)
+def test_original_s1next_tail(fixtures: Path, floor: int, text_end: str) -> None:
+    # the archive has no link text after the device: "—— 来自 Xiaomi MI 5s, Android 6.0.1" is the
+    # whole tail, the original S1 Next's "—— 来自 %1$s" signature
+    post = _floors(fixtures / VIVID)[floor]
+    assert (post.client, post.meta["client_device"]) == ("S1 Next", "Xiaomi MI 5s, Android 6.0.1")
+    assert post.text.endswith(text_end)
+    assert post.quotes  # each replies to a quote, which stays a quote
+
+
+def test_s1next_goose_v3_tail_without_device(fixtures: Path) -> None:
+    # "— from [S1 Next Goose](https://www.pgyer.com/GcUxKd4w) v3.2.91"
+    path = next((fixtures / "s1-text").glob("2205326-01*.md"))
+    post = _floors(path)[5]
+    assert (post.client, post.meta.get("client_device"), post.meta["client_version"]) == (
+        "S1 Next Goose", None, "v3.2.91")
+    assert post.text == "200不去差不多了还800，当打发那啥。"
+    assert post.links == ()
+
+
+def test_dash_attribution_is_not_a_tail(fixtures: Path) -> None:
+    # s1nyan-thread1 quotes sickipedia jokes signed "——来自网络", "——Rocket11": the author's text
+    thread = _thread(fixtures / "s1-api" / "s1nyan-thread1.json")
+    texts = "\n".join(post.text for post in thread.posts)
+    assert "——来自网络" in texts and "——Rocket11" in texts
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["thread-agi-empire.md", "s1-2267042-page-1.html", "s1-2267042-page-1-gbk.html",
+     "s1-2267042-touch-1.html", "s1-2267042-touch-x32-1.html"],
+)
+def test_cronclosethread_box_is_noise(name: str) -> None:
+    # <div class="cronclosethread_getbox">此帖将于2025-12-12 15:39自动关闭</div> opens floor 1
+    post = _floors(SAMPLES / name)[1]
+    assert "自动关闭" not in post.text
+    assert post.text.startswith("https://weibo.com/ttarticle/x/m/show#/id=2309405232119529210155")
+
+
+def _all_sources(fixtures: Path) -> list[Path]:
+    return [
+        *sorted((fixtures / "s1-text").iterdir()),
+        *(path for path in sorted((fixtures / "s1-api").glob("*.json")) if "empty" not in path.name),
+        *sorted((fixtures / "s1-rss").glob("*.xml")),
+        *sorted((fixtures / "discuz-x33-pages").glob("*.html")),
+        *sorted(SAMPLES.glob("*.html")), *sorted(SAMPLES.glob("*.json")), SAMPLES / "thread-agi-empire.md",
+    ]
+
+
+def test_no_tail_or_noise_left_anywhere(fixtures: Path) -> None:
+    sources = _all_sources(fixtures)
+    assert len(sources) == 27  # 6 text, 4 API, 6 RSS, 2 X3.3, 9 samples
+    dirty = {
+        (path.name, post.floor): post.text
+        for path in sources for post in _thread(path).posts if TAIL_OR_NOISE.search(post.text)
+    }
+    assert dirty == {}
+    clients = {
+        client for path in sources for post in _thread(path).posts if (client := post.client)
+    }
+    assert {"S1 Nyan", "S1 Next", "S1 Next Goose", "S1Next-鹅版", "鹅球", "S1Fun"} <= clients
+    assert "WindowsPhone客户端" not in clients
+
+
+# ---------------------------------------------------------------------------------------------
 # forms not in the fixtures (markup from the cited sources)
 # ---------------------------------------------------------------------------------------------
 
@@ -541,6 +651,22 @@ def test_discuz_x33_bodies(fixtures: Path, page: str, pid: int, text: str, smile
             "S1 Orange",
             "HUAWEI Mate 60 OpenHarmony-5.0.4.150(16)",
             "1.3.0",
+        ),
+        # S1 text archive 1336720, as its adapter renders them
+        (
+            "\xa0 \xa0 —— from <a href=\"http://126.am/S1Nyan\">S1 Nyan</a> (Microsoft RM-1105_12716)"
+            "来自: WindowsPhone客户端",
+            "S1 Nyan",
+            "Microsoft RM-1105_12716",
+            None,
+        ),
+        ("—— 来自 Xiaomi MI 5s, Android 6.0.1", "S1 Next", "Xiaomi MI 5s, Android 6.0.1", None),
+        # S1 text archive 2205326
+        (
+            '— from <a href="https://www.pgyer.com/GcUxKd4w">S1 Next Goose</a> v3.2.91',
+            "S1 Next Goose",
+            None,
+            "v3.2.91",
         ),
         # 5j4m app, from the S1 text archive: link text is the device or the app
         (

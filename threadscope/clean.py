@@ -21,7 +21,8 @@ What ends up where
     The author's own words. Removed: quotes, the edit notice, the ``回复 N# NAME`` reply form, the
     client tail, attachment tooltips (``div.tip``/``aimg_tip``: "xxx.png (46.98 KB, 下载次数: 0)
     下载附件 … 上传"), jammer noise (``font.jammer``, ``display:none``), ``复制代码``, the
-    ``[hide]`` placeholder sentences and ``[attach]`` tokens. ``<br>`` and block ends become
+    ``[hide]`` placeholder sentences, ``[attach]`` tokens and the cronclosethread plugin's
+    "此帖将于 … 自动关闭" box. ``<br>`` and block ends become
     newlines, runs of blank lines collapse to one, code blocks keep one line per ``li``, table
     cells are separated by a tab. Images leave no trace in the text; smileys become tokens.
 
@@ -59,6 +60,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from lxml import etree
@@ -137,8 +139,10 @@ AIMG_ID = re.compile(r"^aimg_(\d+)$")
 SKIP_TAGS = frozenset({"script", "style", "title", "head", "meta", "link", "noscript", "template",
                        "iframe", "embed", "object", "input", "button", "textarea", "select"})
 #: Classes that mark noise inside a body: attachment tooltips ``div.tip.tip_4.aimg_tip`` [S1],
-#: ``div.tip_horn``, jammer ``font.jammer`` [tpl function_discuzcode.php jammer()].
-NOISE_CLASSES = frozenset({"tip", "aimg_tip", "tip_horn", "jammer"})
+#: ``div.tip_horn``, jammer ``font.jammer`` [tpl function_discuzcode.php jammer()], and the
+#: cronclosethread plugin's ``<div class="cronclosethread_getbox">此帖将于 TIME 自动关闭</div>`` at
+#: the top of floor 1 [S1 2267042 desktop and touch pages; rebuilt by the text adapter from the seed].
+NOISE_CLASSES = frozenset({"tip", "aimg_tip", "tip_horn", "jammer", "cronclosethread_getbox"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 #: ``<em onclick="copycode($('code_Noz'));">复制代码</em>`` after code blocks [S1 RSS][tpl].
 COPYCODE_ONCLICK = "copycode"
@@ -171,6 +175,9 @@ HIDE_PLACEHOLDER = re.compile(
     r"|(?:游客\s*[，,]\s*)?(?:如果您要查看本帖隐藏内容请|本帖隐藏的内容需要)回复(?:才可以浏览)?"
     r"|\*{2,}\s*本内容被作者隐藏\s*\*{2,}"
 )
+#: Every ``HIDE_PLACEHOLDER`` match contains one of these (one per alternative): a substring test
+#: skips the regex scan on the many bodies without them.
+HIDE_PLACEHOLDER_HINTS = ("需要积分高于", "回复", "本内容被作者隐藏")
 
 
 #: Attachment tooltip text that leaked into text sources: "图片.png (46.98 KB, 下载次数: 0)
@@ -180,6 +187,11 @@ ATTACHMENT_TIP_TEXT = re.compile(
     rf"(?:[^\s()（）]+\.[A-Za-z0-9]{{2,5}}\s*)?\(\s*[\d.]+\s*[KMGT]?B\s*,\s*下载次数\s*[:：]\s*\d+\s*\)"
     rf"(?:\s*下载附件)?(?:\s*{_TIME}\s*上传)?"
 )
+#: The literal every ``ATTACHMENT_TIP_TEXT`` match contains. The pattern's optional file-name
+#: prefix makes a scan quadratic in the length of a run without white space (CJK prose): it cost
+#: ~1.8 ms per 30-post page of samples/s1-2267042-page-1.html (cProfile), so it only runs on
+#: texts that hold the literal.
+ATTACHMENT_TIP_HINTS = ("下载次数",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +207,7 @@ class ClientTail:
 
 _DASH = r"(?:[—–\-―]\s*){1,6}"
 _FROM = r"(?:来自|來自)"
+_FROM_HINTS = ("来自", "來自")
 _VER = r"(?P<version>v?\d[\w.\-()]*)"
 
 #: Client tails as their last line reads after rendering (links become their text). Sources:
@@ -203,9 +216,15 @@ CLIENT_TAILS: tuple[ClientTail, ...] = (
     # —— 来自 HMD Global Nokia 7 plus, Android 9上的 <a …S1-Next/releases>S1Next-鹅版</a> v2.2.2.1
     ClientTail("S1Next-鹅版", re.compile(
         rf"{_DASH}{_FROM}\s*(?P<device>.*?)\s*上的\s*S1Next-[鹅鵝]版\s*{_VER}?")),
-    # — from samsung SM-G930F, Android 8.0.0 of <a …>S1 Next Goose</a> v2.0-play  [client]
+    # — from samsung SM-G930F, Android 8.0.0 of <a …>S1 Next Goose</a> v2.0-play  [client];
+    # v3 drops the device: — from <a …pgyer…>S1 Next Goose</a> v3.2.91  [S1 text archive 2205326]
     ClientTail("S1 Next Goose", re.compile(
-        rf"{_DASH}from\s+(?P<device>.*?)\s+of\s+S1 Next Goose\s*{_VER}?", re.I)),
+        rf"{_DASH}from\s+(?:(?P<device>.*?)\s+of\s+)?S1 Next Goose\s*{_VER}?", re.I)),
+    # —— from <a href="http://126.am/S1Nyan">S1 Nyan</a> (Microsoft RM-1105_12716)来自: WindowsPhone客户端
+    # (S1 Nyan for Windows Phone; Discuz's own mobile mark glued on) [S1 text archive 1336720]
+    ClientTail("S1 Nyan", re.compile(
+        rf"{_DASH}from\s+S1\s*Nyan\s*(?:[(（]\s*(?P<device>[^)）]*?)\s*[)）])?"
+        rf"(?:\s*{_FROM}\s*[:：]\s*[\w ]{{0,20}}客户端)?", re.I)),
     # —— 来自 Xiaomi 25060RK16C, Android 16, <a …pgyer…>鹅球</a> v3.5.99 ; —— 来自 鹅球 v3.2.91
     ClientTail("鹅球", re.compile(
         rf"{_DASH}{_FROM}\s*(?:(?P<device>.*?)\s*[,，]\s*)?[鹅鵝]球\s*{_VER}?")),
@@ -225,10 +244,21 @@ CLIENT_TAILS: tuple[ClientTail, ...] = (
     # ----发送自 <a href="http://stage1.5j4m.com/?1.37">samsung SM-S9180,Android 14</a> [S1 archive]
     ClientTail("STAGE1 App for Android", re.compile(
         r"-{2,}\s*发送自\s*(?:STAGE1 App for Android\.?|(?P<device>.+?,\s*Android\s*[\d.]+))", re.I)),
+    # The original S1 Next (floating-cat, 2015–16; ykrank's S1Next-鹅版 forked it) signs with the
+    # device only: values-zh-rCN "signature" = "—— 来自 %1$s", values "— from %1$s", %1$s being
+    # "MANUFACTURER MODEL, Android RELEASE" (AppDeviceUtil) [client]; "—— 来自 Xiaomi MI 5s,
+    # Android 6.0.1" [S1 text archive 1336720 floors 470, 559, 561]. The ", Android N" is required
+    # so that an attribution like "——来自网络" stays text.
+    ClientTail("S1 Next", re.compile(
+        rf"{_DASH}(?:{_FROM}|from)\s*(?P<device>[^,，]+?[,，]\s*Android\s*\d[\d.]*)", re.I)),
     # Any other "—— 来自 DEVICE上的 APP vX" tail: the app is named as written.
     ClientTail("", re.compile(
         rf"{_DASH}{_FROM}\s*(?P<device>.*?)\s*上的\s*(?P<client>[^\s,，][^,，]*?)\s*{_VER}?")),
 )
+
+#: Every ``CLIENT_TAILS`` pattern needs a dash (``_DASH``, ``-{2,}``) or 论坛助手: lines without any
+#: skip the table. A new tail form without one of these must add its literal here.
+CLIENT_TAIL_HINTS = ("—", "–", "-", "―", "论坛助手")
 
 #: Old apps append ``来自: iPhone客户端`` to the last line itself [S1 text archive 2205326].
 INLINE_TAIL = re.compile(rf"(?:{_DASH})?{_FROM}\s*[:：]\s*(?P<client>[\w ]{{0,20}}客户端)\s*$")
@@ -272,7 +302,11 @@ class Body:
 # Rendering
 # ----------------------------------------------------------------------------------------------
 
-_WS_SPLIT = re.compile(r"([ \t\r\n\f\v\xa0]+)")
+#: White space as the renderer collapses it (HTML's plus U+00A0, which S1 bodies use as spaces).
+_WS_CHARS = " \t\r\n\f\v\xa0"
+_WS_RUN = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_WS_NEWLINE_RUN = re.compile(r"[ \t\r\f\v\xa0]*\n[ \t\r\n\f\v\xa0]*")
+_WS_INLINE_RUN = re.compile(r"[ \t\r\f\v\xa0]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _SPACE_BEFORE_TAB = re.compile(r" *\t *")
@@ -280,9 +314,12 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def _classes(el: etree._Element) -> set[str]:
+_NO_CLASSES: frozenset[str] = frozenset()
+
+
+def _classes(el: etree._Element) -> AbstractSet[str]:
     value = el.get("class")
-    return set(value.split()) if value else set()
+    return set(value.split()) if value else _NO_CLASSES
 
 
 def _text_of(el: etree._Element) -> str:
@@ -356,16 +393,21 @@ class _Renderer:
             text = text[pos:]
             if not text:
                 return
-        for i, piece in enumerate(_WS_SPLIT.split(text)):
-            if not piece:
-                continue
-            if i % 2:  # white space run: HTML collapses it; a newline in it is kept (see docs)
-                if "\n" in piece and not self.cell_depth:
-                    self.newline()
-                elif self.last and self.last not in " \n":
-                    self.emit(" ")
-            else:
-                self.emit(piece)
+        # A white space run collapses to one space as in HTML, or to a newline when it holds one
+        # (outside table cells; see the docs). Only a leading run depends on what came before:
+        # any other run follows non-space text, so whole-string substitutions do the rest.
+        lead = _WS_RUN.match(text) if text[0] in _WS_CHARS else None
+        if lead:
+            if "\n" in lead.group(0) and not self.cell_depth:
+                self.newline()
+            elif self.last and self.last not in " \n":
+                self.emit(" ")
+            text = text[lead.end():]
+            if not text:
+                return
+        if not self.cell_depth and "\n" in text:
+            text = _WS_NEWLINE_RUN.sub("\n", text)
+        self.emit(_WS_RUN.sub(" ", text) if self.cell_depth else _WS_INLINE_RUN.sub(" ", text))
 
     def attachment_url(self, aid: str) -> str:
         return self.attachments.get(aid) or f"attach:{aid}"
@@ -376,10 +418,15 @@ class _Renderer:
 
     # -- walking -------------------------------------------------------------------------------
     def walk_children(self, el: etree._Element) -> None:
-        self.text(el.text)
+        # lxml builds a new str on each .text/.tail access: read once, skip the call when empty
+        text = el.text
+        if text:
+            self.text(text)
         for child in el:
             self.walk(child)
-            self.text(child.tail)
+            tail = child.tail
+            if tail:
+                self.text(tail)
 
     def walk(self, el: etree._Element) -> None:
         tag = el.tag
@@ -530,7 +577,7 @@ class _Renderer:
             return True
         return False
 
-    def quote(self, el: etree._Element, tag: str, classes: set[str]) -> None:
+    def quote(self, el: etree._Element, tag: str, classes: AbstractSet[str]) -> None:
         inner = _Renderer(self.attachments, in_quote=True)
         inner.walk_children(el)
         raw = "".join(inner.parts)
@@ -590,9 +637,15 @@ def _edit_from(match: re.Match[str]) -> Edit:
 
 
 def _normalize(text: str) -> str:
-    text = _TRAILING_SPACE.sub("\n", text.replace("\r", ""))
-    text = _SPACE_BEFORE_TAB.sub("\t", text)
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    # each substitution is skipped when the literal every match contains is absent
+    text = text.replace("\r", "")
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_SPACE.sub("\n", text)
+    if "\t" in text:
+        text = _SPACE_BEFORE_TAB.sub("\t", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip()
 
 
 def _strip_quoted_tail(lines: list[str]) -> list[str]:
@@ -620,7 +673,9 @@ def _parse_quote(raw: str, pid: int | None) -> Quote:
         elif header:
             author, time = header["author"].strip(), parse_time(header["time"])
             lines = lines[1:]
-    excerpt = ATTACHMENT_TIP_TEXT.sub("", "\n".join(_strip_quoted_tail(lines)))
+    excerpt = "\n".join(_strip_quoted_tail(lines))
+    if _may_match(excerpt, ATTACHMENT_TIP_HINTS):
+        excerpt = ATTACHMENT_TIP_TEXT.sub("", excerpt)
     edit = EDIT_NOTICE.match(excerpt)
     if edit:
         excerpt = excerpt[edit.end():]
@@ -628,6 +683,8 @@ def _parse_quote(raw: str, pid: int | None) -> Quote:
 
 
 def _match_tail(line: str) -> tuple[str, str | None, str | None] | None:
+    if not _may_match(line, CLIENT_TAIL_HINTS):
+        return None
     for tail in CLIENT_TAILS:
         match = tail.pattern.fullmatch(line)
         if match:
@@ -656,8 +713,21 @@ def _ordered_unique(items: list[tuple[int, str]], start: int, end: int) -> tuple
     return tuple(seen)
 
 
-def _blank(pattern: re.Pattern[str], text: str) -> tuple[str, int]:
-    """Blank out matches, keeping offsets (link and smiley offsets index into the text)."""
+def _may_match(text: str, hints: tuple[str, ...]) -> bool:
+    # a plain loop: any() over a generator costs more for 1–5 hints (hot: every body)
+    for hint in hints:  # noqa: SIM110
+        if hint in text:
+            return True
+    return False
+
+
+def _blank(pattern: re.Pattern[str], hints: tuple[str, ...], text: str) -> tuple[str, int]:
+    """Blank out matches, keeping offsets (link and smiley offsets index into the text).
+
+    ``hints``: literals one of which every match contains; without them there is nothing to do.
+    """
+    if not _may_match(text, hints):
+        return text, 0
     return pattern.subn(lambda match: _NOT_NEWLINE.sub(" ", match.group(0)), text)
 
 
@@ -671,7 +741,7 @@ def _tail_of(raw: str, start: int) -> tuple[int, tuple[str, str | None, str | No
     tail = _match_tail(last_line)
     if tail:
         return line_start, tail
-    inline = INLINE_TAIL.search(raw, line_start, body_end)
+    inline = INLINE_TAIL.search(raw, line_start, body_end) if _may_match(last_line, _FROM_HINTS) else None
     if inline:
         return inline.start(), (inline["client"].strip(), None, None)
     return None
@@ -681,8 +751,8 @@ def _finish(r: _Renderer) -> Body:
     raw = "".join(r.parts)
     status: PostStatus = r.locked_status or "normal"
     moderator_view = False
-    raw, hides = _blank(HIDE_PLACEHOLDER, raw)
-    raw, _ = _blank(ATTACHMENT_TIP_TEXT, raw)
+    raw, hides = _blank(HIDE_PLACEHOLDER, HIDE_PLACEHOLDER_HINTS, raw)
+    raw, _ = _blank(ATTACHMENT_TIP_TEXT, ATTACHMENT_TIP_HINTS, raw)
 
     # placeholders that make up the whole body
     stripped = raw.strip()
