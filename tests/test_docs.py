@@ -18,7 +18,8 @@ def test_readme_opens_with_two_setup_commands() -> None:
     commands = _first_shell_block()
     assert len(commands) == 2
     demo, tests = commands
-    assert demo.startswith("pip install ") and "threadscope " in demo and "samples/" in demo
+    assert demo.startswith("pip install ") and "threadscope analyze samples/" in demo
+    assert re.search(r"-o reports/\S+\.html$", demo), "the demo writes the report into reports/"
     assert tests.startswith("pip install ") and "[test]" in tests and "pytest" in tests
 
 

@@ -11,7 +11,7 @@ import functools
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ from threadscope.export import GRAPH_FORMATS, GRAPH_NODES, GRAPH_SUFFIXES, rende
 from threadscope.graph import build_graphs
 from threadscope.load import load_thread
 from threadscope.model import Thread
+from threadscope.output import write_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +48,16 @@ def reports_errors(command: F) -> F:
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def write_json_lines(records: Iterable[Mapping[str, Any]], output: Path) -> bool:
+    """One JSON object per line to ``output`` (``-``: stdout). True when a file was written."""
+    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if str(output) == "-":
+        click.echo(lines, nl=False)
+        return False
+    write_output(output, lines)
+    return True
 
 
 paths_argument = click.argument(
@@ -97,15 +108,8 @@ def parse(paths: tuple[Path, ...], format_: str, output: Path | None, with_html:
     if output is None:
         click.echo(summary(thread))
         return
-    lines = (json.dumps(post.to_dict(with_html=with_html), ensure_ascii=False) for post in thread.posts)
-    if str(output) == "-":
-        for line in lines:
-            click.echo(line)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with output.open("w", encoding="utf-8") as handle:
-        handle.writelines(line + "\n" for line in lines)
-    click.echo(f"Wrote {len(thread.posts)} posts to {output}", err=True)
+    if write_json_lines((post.to_dict(with_html=with_html) for post in thread.posts), output):
+        click.echo(f"Wrote {len(thread.posts)} posts to {output}", err=True)
 
 
 @cli.command()
@@ -173,14 +177,45 @@ def score(paths: tuple[Path, ...], format_: str, output: Path, no_snownlp: bool)
     frame = score_thread(load_thread(list(paths), format=format_), snownlp=not no_snownlp)
     frame["scorers"] = frame.attrs["scorers"]
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    lines = [json.dumps(record, ensure_ascii=False) for record in records]
-    if str(output) == "-":
-        for line in lines:
-            click.echo(line)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    click.echo(f"Wrote {len(lines)} scored posts to {output} ({frame.attrs['scorers']})", err=True)
+    if write_json_lines(records, output):
+        click.echo(f"Wrote {len(records)} scored posts to {output} ({frame.attrs['scorers']})", err=True)
+
+
+@cli.command()
+@paths_argument
+@format_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the report. Default: reports/<tid>-<title>.html.")
+@click.option("--title", help="Report title (default: the thread's title).")
+@click.option("--anonymize", is_flag=True,
+              help="Replace user names everywhere with stable pseudonyms (U001, U002, …).")
+@click.option("--no-snownlp", "no_snownlp", is_flag=True,
+              help="Skip snownlp's raw value (the slow column; cached on disk otherwise).")
+@reports_errors
+def analyze(paths: tuple[Path, ...], format_: str, output: Path | None, title: str | None,
+            anonymize: bool, no_snownlp: bool) -> None:
+    """Analyse THREAD and write one self-contained interactive HTML report.
+
+    Runs parse → reply graph → sentiment and stance scores → graph measures → report, and
+    prints where the report is. The report opens offline: it loads nothing from the network.
+
+    \b
+    Examples:
+      threadscope analyze samples/thread-agi-empire.md -o reports/2267042-agi-empire.html
+      threadscope analyze page-1.html page-2.html --anonymize
+    """
+    from threadscope import pipeline
+
+    with click.progressbar(length=len(pipeline.STAGES), label="Analysing", file=sys.stderr,
+                           item_show_func=lambda stage: stage) as bar:
+        def advance(stage: str) -> None:
+            bar.update(1 if stage != pipeline.STAGES[0] else 0, stage)
+
+        analysis = pipeline.analyze(list(paths), format=format_, snownlp=not no_snownlp, progress=advance)
+        advance("report")
+        written = pipeline.write_analysis_report(analysis, output, title=title, anonymize=anonymize)
+        bar.update(1, "done")
+    click.echo(f"Report: {written} ({len(analysis.thread.posts)} floors)")
 
 
 @cli.command(name="eval")

@@ -18,9 +18,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from threadscope.errors import OutputError, UnknownChoiceError
+from threadscope.errors import UnknownChoiceError
 from threadscope.graph import LINK_KINDS, ThreadGraph
 from threadscope.measures import link_table
+from threadscope.output import write_output
 
 GRAPH_FORMATS: tuple[str, ...] = ("gexf", "graphml", "csv")
 #: File endings that name a format when none is given.
@@ -86,11 +87,4 @@ def render_graph(graphs: ThreadGraph, format: str, *, nodes: str = "posts") -> b
 def write_graph(graphs: ThreadGraph, path: str | PathLike[str], format: str, *,
                 nodes: str = "posts") -> Path:
     """Write the post or user graph to ``path`` (folders created); returns the path."""
-    data = render_graph(graphs, format, nodes=nodes)
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    return target
+    return write_output(path, render_graph(graphs, format, nodes=nodes))

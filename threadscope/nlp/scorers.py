@@ -14,15 +14,18 @@ blocks). Deleted, banned and hidden floors keep their row with empty scores.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pandas as pd
 
 from threadscope.model import Post, Thread
 from threadscope.nlp import sentiment as sentiment_mod
 from threadscope.nlp import stance as stance_mod
+
+if TYPE_CHECKING:
+    from threadscope.graph import Link
 
 #: Column order of the scores frame (the issue's JSON Lines schema), then the scorer-set tag.
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -58,14 +61,15 @@ class Scorer(Protocol):
     def score(self, context: ScoringContext) -> dict[str, list[Any]]: ...
 
 
-def primary_targets(thread: Thread) -> dict[int, int | None]:
-    """One target floor per post from the graph module's links: the most confident one (quote over
-    reply over implicit over op on ties). The OP's own continuations have none."""
+def primary_targets(thread: Thread, links: Iterable[Link] | None = None) -> dict[int, int | None]:
+    """One target floor per post from the graph module's links (resolved here when not given): the
+    most confident one (quote over reply over implicit over op on ties). The OP's own continuations
+    have none."""
     from threadscope.graph import resolve_links
 
     rank = {"quote": 3, "reply": 2, "implicit": 1, "op": 0}
     best: dict[int, tuple[float, int, int]] = {}
-    for link in resolve_links(thread):
+    for link in resolve_links(thread) if links is None else links:
         if link.target is None:
             continue
         key = (link.confidence, rank.get(link.kind, 0), link.target)

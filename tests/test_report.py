@@ -1,0 +1,229 @@
+"""The HTML report: structure, real values, escaping of hostile text, offline-ness, anonymization,
+keywords. The browser half is tests/test_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from threadscope.frames import posts_frame
+from threadscope.load import load_thread
+from threadscope.report import Pseudonyms, anonymize_thread, render_report, write_report
+from threadscope.report.data import find_debates
+from threadscope.report.keywords import extract_keywords
+from threadscope.report.page import json_for_html, plotly_js
+
+from .report_helpers import (
+    BIG_FOLDER,
+    HOSTILE_AUTHOR,
+    HOSTILE_TEXTS,
+    SEED,
+    full_report,
+    hostile_thread,
+    markup_outside_scripts,
+    report_data,
+    report_for,
+    scripts,
+    strings_in,
+    table_rows,
+)
+
+#: Figures the seed thread (41 floors, with links and scores) must have. It has no 对线 debate.
+SEED_FIGURES = {
+    "posts-over-time", "posts-by-hour", "top-posters", "sentiment-by-floor", "sentiment-over-time",
+    "sentiment-distribution", "sentiment-by-participant", "stance-over-thread", "disputed-posts",
+    "user-network", "reply-trees", "keywords", "keyword-shift",
+}
+#: src/href attributes, and CSS url()/@import, that would load something from a network.
+REMOTE_LOAD = re.compile(
+    r"""(?:\b(?:src|href|srcset|poster|data|action)\s*=\s*["']?\s*(?:https?:)?//)|url\(\s*["']?\s*(?:https?:)?//|@import""",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[object, str]:
+    return full_report(SEED)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> str:
+    return report_for(hostile_thread())
+
+
+def test_seed_report_structure(seed: tuple[object, str]) -> None:
+    _, html = seed
+    assert html.startswith("<!DOCTYPE html>")
+    data = report_data(html)
+    assert set(data["figures"]) == SEED_FIGURES
+    for key in SEED_FIGURES:
+        # Each figure has its container and a one-line caption in a card.
+        card = re.search(rf'<div class="card[^"]*" id="card-{key}"><h3>([^<]+)</h3>'
+                         rf'<p class="caption">([^<]+)</p><div class="plot" id="fig-{key}"', html)
+        assert card, key
+        assert len(card.group(2)) > 40 and "\n" not in card.group(2)
+        assert data["figures"][key]["data"], key
+    for section in ("overview", "activity", "sentiment", "stance", "conversation", "keywords", "participants",
+                    "posts"):
+        assert f'<section class="block" id="{section}">' in html
+
+
+def test_seed_report_values(seed: tuple[object, str]) -> None:
+    _, html = seed
+    data = report_data(html)
+    posts = table_rows(data, "posts")
+    assert [p["floor"] for p in posts] == list(range(1, 42))
+    assert posts[0]["author"] == "哈利谢顿" and posts[0]["is_op"] is True
+    assert posts[2]["author"] == "酱狐狸" and "美国的未来≠全人类的未来" in posts[2]["text"]
+    assert posts[0]["time"] == "2025-11-12 15:41"
+    # Floor 15 (logiccat) is the most quoted post of the seed: three floors answer it.
+    assert posts[14]["author"] == "logiccat" and len(posts[14]["answered_by"]) == 3
+    assert {p["sentiment"] for p in posts} <= {"neg", "neu", "pos", None}
+    assert any(p["stance"] == "disagree" for p in posts)
+    people = {row["author"]: row for row in table_rows(data, "participants")}
+    assert len(people) == 34
+    assert people["哈利谢顿"]["posts"] == 4 and people["哈利谢顿"]["is_op"] is True
+    assert people["logiccat"]["answers_received"] == 3
+    assert "community" in people["logiccat"]
+    assert '<a href="#floor-15">#15</a> logiccat (3 answer(s))' in html
+    assert "41 floors" in html and "tid 2267042" in html
+
+
+def test_plotly_is_inlined_once_and_nothing_loads_remotely(seed: tuple[object, str]) -> None:
+    _, html = seed
+    bundle = plotly_js()
+    assert html.count(bundle) == 1
+    assert len(scripts(html)) == 3  # data, plotly.js, report.js
+    markup = markup_outside_scripts(html)
+    assert REMOTE_LOAD.findall(markup) == []
+    assert "<link" not in markup.lower()
+    assert "default-src 'none'" in html and "connect-src 'none'" in html
+
+
+def test_hostile_text_stays_text(hostile: str) -> None:
+    markup = markup_outside_scripts(hostile)
+    # Only our three script elements; no element built from thread text.
+    assert len(scripts(hostile)) == 3
+    for tag in ("<img", "<svg", "<iframe", "<a href=\"javascript", "<b onmouseover", "<link", "<i>"):
+        assert tag not in markup.lower(), tag
+    assert "&lt;/title&gt;&lt;script&gt;" in markup  # the title, escaped in <title> and <h1>
+    assert REMOTE_LOAD.findall(markup) == []
+    data_body = next(body for attrs, body in scripts(hostile) if 'id="ts-data"' in attrs)
+    for raw in ("<", ">", "&", "\u2028", "\u2029"):
+        assert raw not in data_body, repr(raw)
+    # The JSON still carries the exact text: readers see what was written.
+    data = report_data(hostile)
+    texts = [row["text"] for row in table_rows(data, "posts")]
+    assert texts[1:] == list(HOSTILE_TEXTS)
+    assert HOSTILE_AUTHOR in [row["author"] for row in table_rows(data, "participants")]
+
+
+def test_hostile_text_is_escaped_inside_figures(hostile: str) -> None:
+    data = report_data(hostile)
+    # customdata is never drawn: it carries raw names for the click handler (["user", NAME]).
+    labels = strings_in(data["figures"], skip=frozenset({"customdata"}))
+    assert any("&lt;b onmouseover" in s for s in labels)  # the name is there, escaped
+    for s in labels:
+        for tag in ("<script", "<img", "<svg", "<iframe", "<a ", "<b on", "<i>"):
+            assert tag not in s.lower(), (tag, s)
+
+
+def test_json_for_html_escapes_what_html_parsers_see() -> None:
+    text = json_for_html({"t": "</script><!-- & \u2028\u2029 >"})
+    assert text == '{"t":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029 \\u003e"}'
+    assert json.loads(text) == {"t": "</script><!-- & \u2028\u2029 >"}
+
+
+def test_report_without_links_or_scores_says_what_is_missing() -> None:
+    thread = load_thread(SEED)
+    html = render_report(thread)
+    data = report_data(html)
+    assert set(data["figures"]) == {"posts-over-time", "posts-by-hour", "top-posters", "keywords",
+                                    "keyword-shift"}
+    assert "No sentiment scores were given to the report" in html
+    assert "No reply links were given to the report" in html
+    assert len(table_rows(data, "posts")) == 41
+
+
+def test_write_report(tmp_path: Path) -> None:
+    target = write_report(load_thread(SEED), tmp_path / "sub" / "seed.html", title="自定义 <标题>")
+    html = target.read_text(encoding="utf-8")
+    assert "<h1>自定义 &lt;标题&gt;</h1>" in html
+
+
+def test_anonymize_replaces_every_name(seed: tuple[object, str]) -> None:
+    thread, _ = seed
+    html = report_for(thread, anonymize=True)
+    names = {p.author for p in thread.posts if p.author} | {q.author for p in thread.posts for q in p.quotes
+                                                             if q.author}
+    visible = markup_outside_scripts(html) + "".join(b for a, b in scripts(html) if 'id="ts-data"' in a)
+    decoded = json.dumps(report_data(html), ensure_ascii=False)
+    for name in names:
+        assert name not in visible and name not in decoded, name
+    people = table_rows(report_data(html), "participants")
+    assert len(people) == 34 and all(re.fullmatch(r"U\d{3}", row["author"]) for row in people)
+    assert "names replaced by pseudonyms" in html
+
+
+def test_pseudonyms_are_stable_and_reach_quotes_and_text() -> None:
+    thread = load_thread(SEED)
+    first, second = Pseudonyms.for_thread(thread), Pseudonyms.for_thread(thread)
+    assert first.mapping == second.mapping
+    assert first.mapping["哈利谢顿"] == "U001"  # the starter, first to appear
+    anonymous = anonymize_thread(thread)
+    quoted = [q for p in anonymous.posts for q in p.quotes]
+    assert quoted and all(q.author in first.mapping.values() for q in quoted if q.author)
+    assert all(p.uid is None and p.html == "" for p in anonymous.posts)
+    # A name mentioned in text is replaced too (floor 10 quotes 黑哥啥时改密码 in its text).
+    assert "黑哥啥时改密码" in thread.post(10).text or thread.post(10).quotes
+    assert all("黑哥啥时改密码" not in p.text for p in anonymous.posts)
+    assert anonymous.starter == "U001"
+
+
+def test_pseudonym_frames_map_name_columns() -> None:
+    names = Pseudonyms({"甲乙": "U001", "x": "U002"})
+    frame = pd.DataFrame({"author": ["甲乙", "x"], "text": ["问甲乙和 x 和 @x", "-"], "uid": [1, 2]})
+    mapped = names.frame(frame)
+    assert mapped["author"].tolist() == ["U001", "U002"]
+    # One-character names are replaced in text only after @.
+    assert mapped["text"].tolist() == ["问U001和 x 和 @U002", "-"]
+    assert "uid" not in mapped
+
+
+def test_keywords_of_the_seed_thread() -> None:
+    found = extract_keywords(posts_frame(load_thread(SEED)))
+    top = found.overall["term"].tolist()
+    assert top[:2] == ["AGI", "AI"]
+    assert {"人类", "美国", "决战", "老美"} <= set(top)
+    assert len(found.segments) == 8 and found.segments["posts"].sum() == 41
+    assert "AGI" in found.shift.index
+
+
+def test_debates_fallback_counts_turns() -> None:
+    answers = pd.DataFrame({
+        "source_floor": [2, 3, 4, 5, 7], "target_floor": [1, 2, 3, 4, 6],
+        "source_author": ["b", "a", "b", "c", "a"], "target_author": ["a", "b", "a", "b", "c"],
+        "kind": "quote", "confidence": 1.0,
+    })
+    table = find_debates(answers)
+    assert table[["user_a", "user_b", "replies", "turns"]].values.tolist() == [["b", "a", 3, 3]]
+    assert table.loc[0, "floors"] == [1, 2, 3, 4]
+
+
+def test_big_thread_report(fixtures: Path) -> None:
+    thread, html = full_report(fixtures / BIG_FOLDER)
+    data = report_data(html)
+    posts = table_rows(data, "posts")
+    assert len(posts) == len(thread.posts) == 3011
+    assert sum(p["status"] == "banned" for p in posts) == 195
+    # Thousands of points are drawn with WebGL.
+    kinds = {t["type"] for t in data["figures"]["sentiment-by-floor"]["data"]}
+    assert kinds == {"scattergl"}
+    assert "debates" in data["figures"]
+    top = extract_keywords(posts_frame(thread)).overall["term"].tolist()[:5]
+    assert "奈叶" in top and "菲特" in top
+    assert len(html.encode("utf-8")) < 12_000_000
