@@ -54,6 +54,11 @@ def test_pipeline_reports_every_stage_once() -> None:
     assert seen == list(STAGES[:-1])
     assert len(analysis.scores) == len(analysis.thread.posts) == 41
     assert set(analysis.links["kind"]) >= {"quote", "op"}
+    scored = analysis.scores.dropna(subset=["stance", "target_floor"])
+    edges = analysis.graph.posts.edges
+    assert len(scored) > 30
+    for floor, target, stance in zip(scored["floor"], scored["target_floor"], scored["stance"], strict=True):
+        assert edges[int(floor), int(target)]["stance"] == stance
 
 
 def test_analyze_bad_input_is_one_clean_line() -> None:

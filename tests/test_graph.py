@@ -308,9 +308,10 @@ def test_post_graph_nodes_and_edges() -> None:
 
 def test_stance_becomes_an_edge_attribute() -> None:
     seed = thread_of(SEED)
-    graph = post_graph(seed, resolve_links(seed), stance={10: "agree", 12: "disagree"})
+    stance = {(10, 7): "agree", (12, 11): "disagree", (3, 2): "agree"}
+    graph = post_graph(seed, resolve_links(seed), stance=stance)
     assert graph.edges[10, 7]["stance"] == "agree" and graph.edges[12, 11]["stance"] == "disagree"
-    assert "stance" not in graph.edges[3, 1]
+    assert "stance" not in graph.edges[3, 1]  # (3, 2) is not an edge: nothing invented
 
 
 def test_user_graph_weights_and_kinds() -> None:

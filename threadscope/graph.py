@@ -558,12 +558,13 @@ def check_links(thread: Thread, links: Iterable[Link]) -> tuple[ParseWarning, ..
 
 
 def post_graph(thread: Thread, links: Sequence[Link], *,
-               stance: Mapping[int, str] | None = None) -> nx.DiGraph:
+               stance: Mapping[tuple[int, int], str] | None = None) -> nx.DiGraph:
     """One node per post (model fields as attributes), one edge per valid resolved link.
 
     Links the integrity check rejects are left out (``check_links`` lists them); unresolved
-    links are counted in the source node's ``unresolved`` attribute. ``stance`` (floor → label
-    toward the target, once scores exist) becomes the ``stance`` edge attribute.
+    links are counted in the source node's ``unresolved`` attribute. ``stance`` ((source floor,
+    target floor) → label, once scores exist) becomes the ``stance`` edge attribute: a stance is
+    measured toward one target, so other edges of the same post carry none.
     """
     graph = nx.DiGraph(forum=thread.forum, tid=thread.tid, title=thread.title)
     for post in thread.posts:
@@ -584,8 +585,8 @@ def post_graph(thread: Thread, links: Sequence[Link], *,
         # ``weight`` is what Gephi and networkx algorithms read; here it is the confidence
         attrs: dict[str, Any] = {"kind": link.kind, "confidence": link.confidence,
                                  "weight": link.confidence, "evidence": link.evidence}
-        if stance is not None and link.source in stance:
-            attrs["stance"] = stance[link.source]
+        if stance is not None and (link.source, link.target) in stance:
+            attrs["stance"] = stance[link.source, link.target]
         graph.add_edge(link.source, link.target, **attrs)
     return graph
 
@@ -620,7 +621,7 @@ def user_graph(posts: nx.DiGraph) -> nx.DiGraph:
 
 
 def build_graphs(thread: Thread, *, links: Sequence[Link] | None = None,
-                 stance: Mapping[int, str] | None = None) -> ThreadGraph:
+                 stance: Mapping[tuple[int, int], str] | None = None) -> ThreadGraph:
     """Resolve links (unless given), check them, and build the post and user graphs."""
     links = tuple(resolve_links(thread) if links is None else links)
     posts = post_graph(thread, links, stance=stance)

@@ -14,13 +14,13 @@ from typing import Any
 
 import pandas as pd
 
-from threadscope.graph import ThreadGraph, build_graphs
+from threadscope.graph import ThreadGraph, build_graphs, resolve_links
 from threadscope.load import PathArg, load_thread
 from threadscope.measures import link_table
 from threadscope.model import Thread
 
 #: Stage names in run order, as reported to a ``progress`` callback.
-STAGES: tuple[str, ...] = ("parse", "graph", "scores", "measures", "report")
+STAGES: tuple[str, ...] = ("parse", "links", "scores", "graph", "report")
 
 #: Called once when each stage starts, with the stage name from ``STAGES``.
 Progress = Callable[[str], None]
@@ -53,13 +53,22 @@ def analyze(paths: PathArg | Sequence[PathArg], *, format: str = "auto", snownlp
     step = progress or (lambda _stage: None)
     step("parse")
     thread = load_thread(paths, format=format)
-    step("graph")
-    graph = build_graphs(thread)
+    step("links")
+    links = resolve_links(thread)
     step("scores")
-    scores = score_thread(thread, snownlp=snownlp, targets=primary_targets(thread, graph.links))
-    step("measures")
-    return Analysis(thread=thread, graph=graph, links=link_table(thread, graph.links), scores=scores,
+    scores = score_thread(thread, snownlp=snownlp, targets=primary_targets(thread, links))
+    step("graph")
+    graph = build_graphs(thread, links=links, stance=edge_stances(scores))
+    return Analysis(thread=thread, graph=graph, links=link_table(thread, links), scores=scores,
                     measures=report_measures(graph))
+
+
+def edge_stances(scores: pd.DataFrame) -> dict[tuple[int, int], str]:
+    """(floor, target floor) → stance label, for the scored posts that have both."""
+    known = scores.dropna(subset=["target_floor", "stance"])
+    return {(int(floor), int(target)): str(stance)
+            for floor, target, stance in zip(known["floor"], known["target_floor"], known["stance"],
+                                             strict=True)}
 
 
 def _report_inputs(analysis: Analysis) -> dict[str, Any]:
