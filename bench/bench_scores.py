@@ -7,7 +7,10 @@ Without arguments it scores ../shared/fixtures/s1-text/1336720[…]/ (2,961 floo
 (loading the model and lexicons) is timed apart; the rate is over the scoring passes, single
 process (the default scorers without snownlp are single-threaded numpy + Python). ``--snownlp``
 also times the snownlp column twice: cold (all cores, fills the cache) and warm (cache only).
-Peak memory is the process's max RSS (``resource.getrusage``; children counted separately).
+Peak memory is sampled every ``SAMPLE_SECONDS`` over the whole process tree (this process and
+its snownlp workers) from ``/proc``: the peak of the summed RSS (counts pages shared copy-on-write
+once per process, so it over-states) and of the summed PSS (shared pages split between the
+processes that map them: the memory the tree really holds). ``getrusage`` max RSS is printed too.
 """
 
 from __future__ import annotations
@@ -18,16 +21,61 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = sorted(glob.glob(str(ROOT.parent / "shared" / "fixtures" / "s1-text" / "1336720*" / "*.md")))
 REPEATS = 3
+#: Sampling period of the process-tree memory monitor: the snownlp pool lives for seconds.
+SAMPLE_SECONDS = 0.05
 
 
 def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        kids = [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+    return kids + [k for kid in kids for k in _children(kid)]
+
+
+def _rss_pss_kib(pid: int) -> tuple[int, int]:
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+        fields = dict(line.split(":", 1) for line in lines)
+    except OSError:
+        return 0, 0
+    return int(fields["Rss"].split()[0]), int(fields["Pss"].split()[0])
+
+
+class TreeMemory(threading.Thread):
+    """Peak summed RSS and PSS (MiB) of this process and all its descendants."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_rss = self.peak_pss = 0.0
+        self.peak_processes = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            pids = [os.getpid(), *_children(os.getpid())]
+            sizes = [_rss_pss_kib(pid) for pid in pids]
+            rss, pss = sum(r for r, _ in sizes) / 1024, sum(p for _, p in sizes) / 1024
+            if pss > self.peak_pss:
+                self.peak_processes = len(pids)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self._stop_event.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
 
 
 def main() -> None:
@@ -35,6 +83,8 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", default=DEFAULT)
     parser.add_argument("--snownlp", action="store_true")
     args = parser.parse_args()
+    monitor = TreeMemory()
+    monitor.start()
     from threadscope.load import load_thread
     from threadscope.nlp import sentiment, stance
     from threadscope.nlp.scorers import default_scorers, primary_targets, score_thread
@@ -63,8 +113,11 @@ def main() -> None:
                 elapsed = time.perf_counter() - started
                 print(f"with snownlp, {run} cache ({os.cpu_count()} cores): {elapsed:.2f}s "
                       f"= {n_scored / elapsed:,.0f} posts/s")
+    monitor.stop()
     child = max_rss_mb(resource.RUSAGE_CHILDREN)
-    print(f"peak RSS: this process {max_rss_mb():.0f} MB; largest child {child:.0f} MB")
+    print(f"peak RSS (getrusage): this process {max_rss_mb():.0f} MB; largest child {child:.0f} MB")
+    print(f"peak of the process tree: RSS sum {monitor.peak_rss:.0f} MB, PSS sum {monitor.peak_pss:.0f} MB "
+          f"({monitor.peak_processes} processes at the PSS peak)")
     sys.exit(0)
 
 

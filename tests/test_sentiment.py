@@ -12,6 +12,7 @@ from threadscope.load import load_thread
 from threadscope.nlp.evaluate import evaluate
 from threadscope.nlp.features import hashed_ngrams, normalize
 from threadscope.nlp.sentiment import load_model, score_sentiment
+from threadscope.nlp.snownlp_engine import _deal, _score_parallel
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "thread-agi-empire.md"
 SEED_GOLD = SEED.parent.parent / "gold" / "seed-thread-labels.json"
@@ -95,3 +96,17 @@ def test_gold_file_shape() -> None:
     assert len(labels) >= 100
     assert {row["sentiment"] for row in labels} == {"neg", "neu", "pos"}
     assert {row["stance"] for row in labels} == {"agree", "disagree", "neutral", None}
+
+
+def test_forked_snownlp_workers_give_snownlps_own_values(seed) -> None:
+    # the parent loads snownlp and forks a worker sharing it (memory, issue 4): the values must be
+    # exactly what SnowNLP(text).sentiments gives, in the original order
+    from snownlp import SnowNLP
+
+    texts = [post.text for post in seed.posts if post.text.strip()] * 4  # > one CHUNK per process
+    assert _score_parallel(texts, workers=2) == [SnowNLP(text).sentiments for text in texts]
+
+
+def test_shares_are_dealt_round_robin_and_cover_every_text() -> None:
+    first, second = _deal(150, 2)
+    assert first == [*range(0, 64), *range(128, 150)] and second == list(range(64, 128))

@@ -10,16 +10,20 @@ from threadscope.load import load_thread
 from threadscope.nlp.evaluate import evaluate
 from threadscope.nlp.features import normalize
 from threadscope.nlp.scorers import SCORE_COLUMNS, Scorer, SentimentScorer, score_thread
-from threadscope.nlp.stance import StanceInput, compose, negated_echo, stance_of
+from threadscope.nlp.stance import StanceInput, compose, meta_evidence, negated_echo, stance_of
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "thread-agi-empire.md"
 SEED_GOLD = SEED.parent.parent / "gold" / "seed-thread-labels.json"
 S1TEXT_GOLD = Path(__file__).resolve().parent / "gold" / "s1text-labels.json"
+S1TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "s1-text"
 
-#: Measured when this was written; below the issue's 0.6 target (see the report): CI keeps them.
-SEED_STANCE_F1 = 0.54
-S1TEXT_STANCE_F1 = 0.49
+#: Just under what s1-stance-rules/2 measures (seed 0.620, s1-text 0.586 macro-F1; rules/1 was
+#: 0.549 / 0.494); CI fails if a change drops below them.
+SEED_STANCE_F1 = 0.61
+S1TEXT_STANCE_F1 = 0.58
 SEED_TARGET_ACCURACY = 0.95
+#: Stance confidence range: neutral 0.4–0.5 (no evidence is a coin toss), polar up to 0.85.
+MIN_CONFIDENCE, MAX_CONFIDENCE = 0.4, 0.85
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +54,43 @@ def test_negated_echoes_on_real_replies(seed) -> None:
     (7, "disagree"),   # 这个新闻看起来就纯ai生成的
     (18, "disagree"),  # 我觉得是谷歌软文
     (14, "neutral"),   # 星际之门还继续吗
+    (12, "disagree"),  # "劳动力还是有价格的" to 11's "劳动力定价为0": contrastive restatement
+    (27, "neutral"),   # "AGI确实就是未来之星": 确实 mid-clause asserts, it does not agree
+    (40, "agree"),     # "等有…的新闻再说吧": some future news, not criticism of this one
 ])
 def test_seed_replies(frame, floor: int, stance: str) -> None:
     assert frame.loc[floor, "stance"] == stance
-    assert 0.5 <= frame.loc[floor, "stance_confidence"] <= 0.9
+    assert MIN_CONFIDENCE <= frame.loc[floor, "stance_confidence"] <= MAX_CONFIDENCE
+
+
+def test_no_evidence_neutral_is_a_coin_toss(frame) -> None:
+    assert frame.loc[14, "stance_confidence"] == 0.5  # a plain question: no evidence at all
+
+
+def test_replies_to_a_question_answer_it(fixtures: Path) -> None:
+    # The OP reposts news and closes with its own question ("这是下一个10年的房地产城市吗？"):
+    # negative remarks about cities answer it, they are not disagreement (rules/1 said disagree).
+    news = score_thread(load_thread([S1TEXT / "2145734-01[全国超大、特大城市名单来了！].md"]),
+                        snownlp=False).set_index("floor")
+    for floor in (2, 7, 17, 29):  # 东莞的GDP排名不咋高 / 成都才这么点人吗 / … / 北上的人口密度真离谱
+        assert news.loc[floor, "target_floor"] == 1 and news.loc[floor, "stance"] == "neutral"
+    # "是的,游戏公司" to "是在游戏公司吗…": a yes-answer, not 是的 = agreement
+    game = score_thread(load_thread([S1TEXT / "2176899-01[龙之信条2目前的结果算是皆大欢喜吧].md"]),
+                        snownlp=False).set_index("floor")
+    assert game.loc[22, "target_floor"] == 21 and game.loc[22, "stance"] == "neutral"
+
+
+def test_meta_words_need_to_point_at_the_post() -> None:
+    assert meta_evidence(normalize("这个新闻看起来就纯ai生成的")) < 0   # seed 7: this news
+    assert meta_evidence(normalize("笑死了 这种程度的文章也有人破防")) < 0  # seed 36
+    assert meta_evidence(normalize("等有背后中八枪的新闻再说吧")) == 0    # seed 40: future news
+    assert meta_evidence(normalize("一股子谷歌黑屁openai的味道")) < 0    # seed 9: 黑屁 by itself
 
 
 def test_frame_columns_and_versions(frame) -> None:
     assert tuple(frame.reset_index().columns) == SCORE_COLUMNS
     assert frame.attrs["scorers"].startswith(
-        "threadscope-default/1 (char123-lr+s1-lexicon/1+s1-stance-rules/1")
+        "threadscope-default/1 (char123-lr+s1-lexicon/1+s1-stance-rules/2")
     assert frame.loc[1, "stance"] is None or frame.loc[1, "stance"] != frame.loc[1, "stance"]  # OP: none
     assert frame.loc[38, "target_floor"] == 27
 

@@ -108,7 +108,7 @@ class SnowNLPScorer:
 
 class StanceScorer:
     name = "s1-stance-rules"
-    version = "1"
+    version = "2"  # 2: clause-position cues, questions/answers, contrast, calibrated confidence
     columns = ("stance", "stance_confidence", "stance_op")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:

@@ -3,24 +3,35 @@
 snownlp is slow (``import`` ~3.9 s / ~430 MB; ~70 posts/s per core, >99% in its pure-Python word
 segmenter, issue 4), so this module imports it lazily, runs it over all cores, and caches every
 value on disk by SHA-1 of the text: a second run over the same thread costs a cache read only.
+
+Memory (issue 4: < 1 GB for the 2,961-floor thread): snownlp's models are ~400 MB of Python dicts
+per process that loads them, so a pool whose workers each import it costs 135 MB + 2 × 485 MB on
+two cores. Instead the parent imports snownlp once, freezes the garbage collector (a collection
+would write to every model object's header and unshare its page), then forks ``workers - 1``
+children that inherit the loaded models copy-on-write, and scores a share of the texts itself.
+Only pages a child writes to (reference counts of the entries it reads) get copied.
 The cache is one SQLite file (``$THREADSCOPE_CACHE`` or ``~/.cache/threadscope``), keyed also by
 snownlp's version so an upgrade cannot serve stale values.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
+import multiprocessing
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-#: Below this many uncached texts a process pool costs more (each worker imports snownlp, ~4 s).
+#: Below this many uncached texts extra processes cost more than they save (~70 texts/s per core,
+#: issue 4; forking and collecting a worker's results is ~0.1 s), so one process does the work.
 POOL_MIN_TEXTS = 200
-#: Texts per task sent to a worker: big enough to amortise pickling, small enough to balance.
+#: Texts per share: shares are dealt round-robin (share i to process i % n) so long and short
+#: posts spread evenly over the processes without a task queue.
 CHUNK = 64
 CACHE_FILE = "snownlp-cache.sqlite"
 
@@ -41,10 +52,47 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _score_chunk(texts: Sequence[str]) -> list[float]:
-    from snownlp import SnowNLP  # lazy: ~3.9 s and ~430 MB, only where it is needed
+def _classifier() -> Callable[[str], float]:
+    """snownlp's sentiment function (what ``SnowNLP(text).sentiments`` calls)."""
+    from snownlp import sentiment  # lazy: ~3.9 s and ~430 MB, only where it is needed
 
-    return [float(SnowNLP(text).sentiments) for text in texts]
+    return sentiment.classify
+
+
+def _score_texts(texts: Sequence[str]) -> list[float]:
+    classify = _classifier()
+    return [float(classify(text)) for text in texts]
+
+
+def _deal(count: int, shares: int) -> list[list[int]]:
+    """Indices ``0..count-1`` in CHUNK-sized runs dealt round-robin to ``shares`` processes."""
+    dealt: list[list[int]] = [[] for _ in range(shares)]
+    for number, start in enumerate(range(0, count, CHUNK)):
+        dealt[number % shares].extend(range(start, min(start + CHUNK, count)))
+    return dealt
+
+
+def _score_parallel(texts: Sequence[str], workers: int) -> list[float]:
+    """Score in this process and ``workers - 1`` forked children sharing the loaded models."""
+    _classifier()  # load before forking: the children inherit the models
+    frozen = not gc.isenabled() or gc.get_freeze_count() > 0
+    if not frozen:
+        gc.collect()
+        gc.freeze()
+    try:
+        dealt = _deal(len(texts), workers)
+        with ProcessPoolExecutor(max_workers=workers - 1,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_score_texts, [texts[i] for i in share]) for share in dealt[1:]]
+            results = [_score_texts([texts[i] for i in dealt[0]])] + [f.result() for f in futures]
+    finally:
+        if not frozen:
+            gc.unfreeze()
+    values = [math.nan] * len(texts)
+    for share, scores in zip(dealt, results, strict=True):
+        for index, value in zip(share, scores, strict=True):
+            values[index] = value
+    return values
 
 
 class SnowNLPCache:
@@ -91,12 +139,11 @@ def snownlp_scores(texts: Sequence[str], *, workers: int | None = None, cache: b
         pending = list(todo.items())
         workers = workers or os.cpu_count() or 1
         texts_todo = [text for _, text in pending]
-        if workers > 1 and len(pending) >= POOL_MIN_TEXTS:
-            chunks = [texts_todo[i:i + CHUNK] for i in range(0, len(texts_todo), CHUNK)]
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                values = [v for chunk in pool.map(_score_chunk, chunks) for v in chunk]
+        fork_ok = "fork" in multiprocessing.get_all_start_methods()
+        if workers > 1 and len(pending) >= POOL_MIN_TEXTS and fork_ok:
+            values = _score_parallel(texts_todo, workers)
         else:
-            values = _score_chunk(texts_todo)
+            values = _score_texts(texts_todo)
         fresh = {key: value for (key, _), value in zip(pending, values, strict=True)}
         known.update(fresh)
         if store:
