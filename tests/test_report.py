@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from threadscope.frames import posts_frame
+from threadscope.graph import build_graphs
 from threadscope.load import load_thread
 from threadscope.report import Pseudonyms, anonymize_thread, render_report, write_report
-from threadscope.report.data import find_debates
 from threadscope.report.keywords import extract_keywords
 from threadscope.report.page import json_for_html, plotly_js
 
@@ -138,15 +138,22 @@ def test_json_for_html_escapes_what_html_parsers_see() -> None:
     assert json.loads(text) == {"t": "</script><!-- & \u2028\u2029 >"}
 
 
-def test_report_without_links_or_scores_says_what_is_missing() -> None:
+def test_report_without_scores_says_what_is_missing() -> None:
     thread = load_thread(SEED)
     html = render_report(thread)
     data = report_data(html)
     assert set(data["figures"]) == {"posts-over-time", "posts-by-hour", "top-posters", "keywords",
-                                    "keyword-shift"}
+                                    "keyword-shift", "user-network", "reply-trees"}
     assert "No sentiment scores were given to the report" in html
-    assert "No reply links were given to the report" in html
+    assert "No reply links were given to the report" not in html
     assert len(table_rows(data, "posts")) == 41
+
+
+def test_links_without_measures_say_what_is_missing() -> None:
+    thread = load_thread(SEED)
+    html = render_report(thread, links=build_graphs(thread).links)
+    assert "user-network" in report_data(html)["figures"]
+    assert "debates" not in report_data(html)["figures"]
 
 
 def test_write_report(tmp_path: Path) -> None:
@@ -203,15 +210,12 @@ def test_keywords_of_the_seed_thread() -> None:
     assert "AGI" in found.shift.index
 
 
-def test_debates_fallback_counts_turns() -> None:
-    answers = pd.DataFrame({
-        "source_floor": [2, 3, 4, 5, 7], "target_floor": [1, 2, 3, 4, 6],
-        "source_author": ["b", "a", "b", "c", "a"], "target_author": ["a", "b", "a", "b", "c"],
-        "kind": "quote", "confidence": 1.0,
-    })
-    table = find_debates(answers)
-    assert table[["user_a", "user_b", "replies", "turns"]].values.tolist() == [["b", "a", 3, 3]]
-    assert table.loc[0, "floors"] == [1, 2, 3, 4]
+def test_thread_alone_gives_the_conversation_from_its_own_graph() -> None:
+    thread = load_thread(SEED)
+    data = report_data(render_report(thread, keywords=False))
+    assert {"user-network", "reply-trees"} <= set(data["figures"])
+    posts = table_rows(data, "posts")
+    assert next(p for p in posts if p["floor"] == 10)["target"] == 7
 
 
 def test_big_thread_report(fixtures: Path) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, is_dataclass
-from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -168,31 +167,3 @@ def participants_frame(frame: pd.DataFrame, links: pd.DataFrame | None,
     return table.sort_values(["posts", "first_floor"], ascending=[False, True]).reset_index(drop=True)
 
 
-#: An exchange is a 对线 debate from this many turns (runs of one side's replies) on: A→B, B→A, A→B.
-DEBATE_MIN_TURNS = 3
-
-
-def find_debates(answers: pd.DataFrame, min_turns: int = DEBATE_MIN_TURNS) -> pd.DataFrame:
-    """Pairs of people answering each other back and forth, longest first.
-
-    Used when the graph measures do not supply their own table. Columns: ``user_a`` (who answered
-    first), ``user_b``, ``replies``, ``turns``, ``first_floor``, ``last_floor``, ``floors`` (sorted
-    list of the floors involved, answers and the posts they answer).
-    """
-    columns = ["user_a", "user_b", "replies", "turns", "first_floor", "last_floor", "floors"]
-    pairs = answers[answers["source_author"].notna() & answers["target_author"].notna()
-                    & (answers["source_author"] != answers["target_author"])].sort_values("source_floor")
-    rows = []
-    key = pairs[["source_author", "target_author"]].apply(lambda r: tuple(sorted(r)), axis=1) if len(pairs) \
-        else pd.Series(dtype=object)
-    for _, group in pairs.groupby(key, sort=False):
-        speakers = group["source_author"].tolist()
-        turns = 1 + sum(1 for prev, cur in pairwise(speakers) if cur != prev)
-        if turns < min_turns:
-            continue
-        floors = sorted(set(group["source_floor"]) | set(group["target_floor"]))
-        rows.append((speakers[0], group["target_author"].iloc[0], len(group), turns, floors[0], floors[-1],
-                     floors))
-    table = pd.DataFrame(rows, columns=columns)
-    table = table.sort_values(["replies", "turns", "first_floor"], ascending=[False, False, True])
-    return table.reset_index(drop=True)

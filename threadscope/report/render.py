@@ -16,7 +16,9 @@ Inputs (all but the thread optional; a section whose data is missing says so ins
     graph measures by name, as ``report_measures(graph)`` returns them from ``threadscope.measures``:
     ``users`` (one row per ``user``: centrality, reciprocity, ``community`` — which colors the
     network; its columns join the participants table) and ``debates`` (``user_a, user_b, floors``).
-    Missing ones are derived from ``links``.
+    With neither ``links`` nor ``measures`` given, both are computed from the thread
+    (``threadscope.graph.build_graphs``); with ``links`` alone the 对线 figure, which needs the
+    ``debates`` measure, is left out.
 ``anonymize``
     replace user names everywhere (thread, frames, text mentions) with stable pseudonyms
     (``threadscope.report.anonymize``).
@@ -34,6 +36,7 @@ import pandas as pd
 
 from threadscope import __version__
 from threadscope.frames import posts_frame
+from threadscope.graph import build_graphs
 from threadscope.model import Thread
 from threadscope.output import write_output
 from threadscope.report import figures as F
@@ -41,7 +44,6 @@ from threadscope.report.anonymize import Pseudonyms
 from threadscope.report.data import (
     ANSWER_KINDS,
     answer_links,
-    find_debates,
     has_columns,
     links_frame,
     participants_frame,
@@ -104,6 +106,10 @@ def render_report(
 ) -> str:
     """The report as one HTML string (see the module docstring for the inputs)."""
     say = progress or (lambda _step: None)
+    if links is None and measures is None:
+        say("graph")
+        graph = build_graphs(thread)
+        links, measures = graph.links, report_measures(graph)
     links_df = links_frame(links)
     measures = dict(measures or {})
     if anonymize:
@@ -132,11 +138,9 @@ def render_report(
         F.stance_over_thread(frame), F.disputed_posts(frame),
     ]
     if links_df is not None:
-        debates = measures.get("debates")
-        if debates is None or not {"user_a", "user_b", "floors"} <= set(debates.columns):
-            debates = find_debates(answers)
-        specs += [F.user_network(frame, answers, users), F.reply_trees(frame, answers),
-                  F.debates(frame, debates)]
+        specs += [F.user_network(frame, answers, users), F.reply_trees(frame, answers)]
+        if "debates" in measures:
+            specs.append(F.debates(frame, measures["debates"]))
     if keywords:
         say("keywords")
         found = extract_keywords(frame)
