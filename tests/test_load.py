@@ -137,3 +137,11 @@ def test_folder_of_parts_is_one_thread(fixtures: Path) -> None:
     assert [p.floor for p in from_folder.posts] == [p.floor for p in from_files.posts]
     accounted = len(from_folder.posts) + len(from_folder.missing_floors)
     assert accounted == max(p.floor for p in from_folder.posts)
+
+
+def test_partial_download_says_what_the_forum_has_beyond_it() -> None:
+    thread = load_thread(SAMPLES / "api-s1nyan-thread1.json")
+    assert [p.floor for p in thread.posts] == list(range(1, 31))
+    partial = [w for w in thread.warnings if w.code == "partial_thread"]
+    assert [w.message for w in partial] == ["the forum counts 33 floors; floors 31-33 are on pages not given"]
+    assert thread.missing_floors == ()

@@ -204,6 +204,12 @@ def assemble(pages: Sequence[Page], *, formats: Sequence[str] = ()) -> Thread:
             "missing_floors",
             f"{len(missing)} floor(s) not in these files: {_format_ranges(missing)}",
         ))
+    total = max((page.total_floors for page in ordered if page.total_floors), default=None)
+    if total is not None and total > max(present):
+        warnings.append(ParseWarning(
+            "partial_thread",
+            f"the forum counts {total} floors; floors {max(present) + 1}-{total} are on pages not given",
+        ))
     return Thread(
         forum=str(first("forum") or "unknown"),
         tid=first("tid"),  # type: ignore[arg-type]

@@ -41,6 +41,9 @@ class Page:
     order: int | None = None
     #: floors this page ought to hold (e.g. 1..30 on page 1) when the source says so
     expected_floors: tuple[int, ...] = ()
+    #: how many floors the whole thread has by the source's own count (API ``allreplies`` + 1),
+    #: so that a partial download says what it leaves out
+    total_floors: int | None = None
     warnings: tuple[ParseWarning, ...] = field(default=())
 
 

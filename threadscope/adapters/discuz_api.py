@@ -209,6 +209,7 @@ class DiscuzApiAdapter:
             starter_uid=starter_uid,
             order=int(request_page.group(1)) if request_page else None,
             expected_floors=self._expected_floors(posts, thread, ppp),
+            total_floors=_thread_size(thread),
             warnings=tuple(warnings),
         )
 
@@ -276,12 +277,19 @@ class DiscuzApiAdapter:
         (reader-floorlist-1: maxposition 3, two floors), and ``replies`` leaves them out too far
         (there: 0).
         """
-        replies = _int(thread.get("allreplies"))
-        if replies is None:
-            replies = _int(thread.get("replies"))
-        if not posts or ppp is None or replies is None:
+        size = _thread_size(thread)
+        if not posts or ppp is None or size is None:
             return ()
         floors = [post.floor for post in posts]
         start = (min(floors) - 1) // ppp * ppp + 1
-        last = min(start + ppp - 1, max(replies + 1, max(floors)))
+        last = min(start + ppp - 1, max(size, max(floors)))
         return tuple(range(start, last + 1))
+
+
+def _thread_size(thread: Mapping[str, Any]) -> int | None:
+    """Floors in the whole thread: ``allreplies`` + 1 (see ``_expected_floors`` for why not
+    ``maxposition``), ``replies`` + 1 when the response lacks ``allreplies``."""
+    replies = _int(thread.get("allreplies"))
+    if replies is None:
+        replies = _int(thread.get("replies"))
+    return None if replies is None else replies + 1
