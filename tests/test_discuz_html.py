@@ -311,3 +311,11 @@ def test_stuck_and_recommended_labels() -> None:
     assert [p.floor for p in page.posts] == list(range(1, 31))
     assert page.posts[2].pid == pid_3
     assert [w.code for w in page.warnings] == ["recommended_copy"]
+
+
+def test_page_one_alone_says_the_thread_goes_on() -> None:
+    """The header's 回复 count (40) tells how many floors the thread has beyond page 1."""
+    thread = load_thread(SAMPLES / "s1-2267042-page-1.html")
+    assert len(thread.posts) == 30
+    assert [w.message for w in thread.warnings if w.code == "partial_thread"] == [
+        "the forum counts 41 floors; floors 31-41 are on pages not given"]

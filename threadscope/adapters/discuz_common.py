@@ -219,6 +219,18 @@ def forum_of(doc: Document, root: etree._Element) -> str:
     return S1_FORUM if "saraba1st.com" in doc.text or "stage1st.com" in doc.text else "discuz"
 
 
+# Thread header row on every page: `td.pls > div.hm > span.xi1` ×2 = 查看 (views), 回复 (replies)
+# (§1.1) [tpl][X3.3 csolbbs-page-1: 3481 / 3].
+THREAD_COUNTS = etree.XPath('//div[@id="postlist"]/table[1]//td[contains(@class, "pls")]'
+                            '/div[contains(@class, "hm")]/span[contains(@class, "xi1")]')
+
+
+def thread_size(root: etree._Element) -> int | None:
+    """Floors in the whole thread by the page header's reply count (replies + the first post)."""
+    counts = [text_of(span) for span in THREAD_COUNTS(root)]
+    return int(counts[1]) + 1 if len(counts) == 2 and counts[1].isdigit() else None
+
+
 def page_number(root: etree._Element) -> int:
     for strong in CURRENT_PAGE(root):
         label = text_of(strong)

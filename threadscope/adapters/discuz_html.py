@@ -46,6 +46,7 @@ from threadscope.adapters.discuz_common import (
     parse_html,
     status_from_locked,
     text_of,
+    thread_size,
     title_from_head,
     uid_from_href,
     warn,
@@ -167,7 +168,7 @@ class DiscuzHtmlAdapter:
         return Page(
             source=doc.path, posts=posts, forum=forum_of(doc, root), tid=_tid(doc, root),
             title=_title(index, root), starter=starter, starter_uid=starter_uid,
-            order=_page(index, root),
+            order=_page(index, root), total_floors=thread_size(root),
             warnings=tuple(warnings),
         )
 
