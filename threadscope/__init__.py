@@ -12,13 +12,36 @@ import logging
 #: Set before the imports below: submodules read it while this package is still initializing.
 __version__ = "0.1.0"
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from threadscope.adapters import Adapter, Document, Page, register
 from threadscope.errors import ThreadscopeError
-from threadscope.graph import ThreadGraph, build_graphs
 from threadscope.load import load_thread
 from threadscope.model import Edit, ParseWarning, Post, Quote, Rating, Thread
-from threadscope.nlp.scorers import score_thread
-from threadscope.pipeline import Analysis, analyze, render_analysis, write_analysis_report
+
+if TYPE_CHECKING:
+    from threadscope.graph import ThreadGraph, build_graphs
+    from threadscope.nlp.scorers import score_thread
+    from threadscope.pipeline import Analysis, analyze, render_analysis, write_analysis_report
+
+#: Names whose modules pull in pandas and networkx: imported on first use, so that parsing
+#: does not pay for them.
+_LAZY = {
+    "ThreadGraph": "threadscope.graph", "build_graphs": "threadscope.graph",
+    "score_thread": "threadscope.nlp.scorers",
+    "Analysis": "threadscope.pipeline", "analyze": "threadscope.pipeline",
+    "render_analysis": "threadscope.pipeline", "write_analysis_report": "threadscope.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'threadscope' has no attribute {name!r}")
+
 
 __all__ = [
     "Adapter",
