@@ -64,15 +64,17 @@ class Scorer(Protocol):
 def primary_targets(thread: Thread, links: Iterable[Link] | None = None) -> dict[int, int | None]:
     """One target floor per post from the graph module's links (resolved here when not given): the
     most confident one (quote over reply over implicit over op on ties). The OP's own continuations
-    have none."""
+    have none. A post answering the thread answers floor 1 even when floor 1 is not in the files
+    (a later part of a long thread): its target is known, only its text is not."""
     from threadscope.graph import resolve_links
 
     rank = {"quote": 3, "reply": 2, "implicit": 1, "op": 0}
     best: dict[int, tuple[float, int, int]] = {}
     for link in resolve_links(thread) if links is None else links:
-        if link.target is None:
+        target = link.target if link.target is not None else 1 if link.kind == "op" else None
+        if target is None:
             continue
-        key = (link.confidence, rank.get(link.kind, 0), link.target)
+        key = (link.confidence, rank.get(link.kind, 0), target)
         if link.source not in best or key > best[link.source]:
             best[link.source] = key
     return {post.floor: best[post.floor][2] if post.floor in best else None for post in thread.posts}
@@ -120,24 +122,27 @@ class StanceScorer:
         stance_op: dict[int, str | None] = {}
         for post in context.posts:
             target_floor = context.targets.get(post.floor)
-            target = by_floor.get(target_floor) if target_floor is not None else None
-            if target is None:
+            if target_floor is None:
                 labels.append(None)
                 confidences.append(None)
                 stance_op[post.floor] = None
                 to_op.append(None)
                 continue
-            rating = sum(r.score for r in post.ratings if target.author and r.user == target.author)
+            # A target outside the files (floor 1 of a later part) is judged on the reply alone.
+            target = by_floor.get(target_floor)
+            target_author = target.author if target is not None else None
+            rating = sum(r.score for r in post.ratings if target_author and r.user == target_author)
             result = stance_mod.stance_of(stance_mod.StanceInput(
-                text=post.text, target_text=target.text, sentiment=scores[post.floor],
-                target_sentiment=scores.get(target.floor, 0.0), target_is_op=target.floor in op_floors,
+                text=post.text, target_text=target.text if target is not None else "",
+                sentiment=scores[post.floor], target_sentiment=scores.get(target_floor, 0.0),
+                target_is_op=target_floor in op_floors or target_floor == 1,
                 rating_by_target_author=rating))
             labels.append(result.label)
             confidences.append(result.confidence)
-            if target.floor in op_floors:
+            if target_floor in op_floors or target_floor == 1:
                 stance_op[post.floor] = result.label
             else:
-                stance_op[post.floor] = stance_mod.compose(result.label, stance_op.get(target.floor))
+                stance_op[post.floor] = stance_mod.compose(result.label, stance_op.get(target_floor))
             to_op.append(stance_op[post.floor])
         return {"stance": labels, "stance_confidence": confidences, "stance_op": to_op}
 
