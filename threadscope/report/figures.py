@@ -683,8 +683,8 @@ def keyword_bars(keywords: Keywords) -> FigureSpec | None:
     _layout(fig, height, xaxis_title="posts using the term", yaxis={"automargin": True, "type": "category"})
     return FigureSpec(
         "keywords", "keywords", "Keywords",
-        "The terms the most posts use (character n-grams and Latin words, each counted once per post, "
-        "function words left out).", fig, height)
+        "The words the most posts use (jieba's words and Latin words, each counted once per post, "
+        "weighted toward words rare in ordinary Chinese; function words left out).", fig, height)
 
 
 def keyword_shift(keywords: Keywords) -> FigureSpec | None:
