@@ -69,7 +69,11 @@ def parse_html(doc: Document) -> lxml.html.HtmlElement:
     # lxml refuses str input with an XML encoding declaration; HTML files rarely have one.
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[1]
-    return lxml.html.document_fromstring(text)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        # e.g. an unclosed "<!--" (a damaged save) turns the whole file into one comment
+        raise NotAThreadError(doc.path, f"no posts found: the HTML has no readable content ({exc})") from None
 
 
 def has_class(element: etree._Element, name: str) -> bool:
