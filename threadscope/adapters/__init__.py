@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from threadscope.adapters.base import Adapter, Document, Page, adapters, get_adapter, register
+from threadscope.adapters.base import (
+    Adapter,
+    Document,
+    Page,
+    adapters,
+    get_adapter,
+    register,
+    unregister,
+)
 
-__all__ = ["Adapter", "Document", "Page", "adapters", "get_adapter", "register"]
+__all__ = ["Adapter", "Document", "Page", "adapters", "get_adapter", "register", "unregister"]
 
 _BUILTINS_REGISTERED = False
 
@@ -26,10 +34,4 @@ def _register_builtins() -> None:
     from importlib import import_module
 
     for module_name, class_name in _BUILTINS:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:  # an adapter still being written
-            if exc.name != module_name:
-                raise
-            continue
-        register(getattr(module, class_name)())
+        register(getattr(import_module(module_name), class_name)())

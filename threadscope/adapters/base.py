@@ -8,6 +8,7 @@ in by registering an adapter here or through the ``threadscope.adapters`` entry 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
@@ -65,6 +66,8 @@ class Adapter(Protocol):
         ...
 
 
+logger = logging.getLogger(__name__)
+
 _REGISTRY: dict[str, Adapter] = {}
 _ENTRY_POINTS_LOADED = False
 
@@ -76,13 +79,30 @@ def register(adapter: Adapter) -> Adapter:
     return adapter
 
 
+def unregister(name: str) -> None:
+    """Remove the adapter called ``name`` (no error when there is none)."""
+    _REGISTRY.pop(name, None)
+
+
 def _load_entry_points() -> None:
+    """Register the adapters other packages declare under the ``threadscope.adapters`` entry point
+    group (each entry: an adapter class or factory). A broken plugin is skipped with a logged
+    warning: it must not stop threadscope from reading the formats it knows."""
     global _ENTRY_POINTS_LOADED
     if _ENTRY_POINTS_LOADED:
         return
     _ENTRY_POINTS_LOADED = True
     for entry in entry_points(group="threadscope.adapters"):
-        register(entry.load()())
+        try:
+            adapter = entry.load()()
+        except Exception as exc:  # any failure inside third-party code
+            logger.warning("adapter plugin %s (%s) not loaded: %s", entry.name, entry.value, exc)
+            continue
+        if not isinstance(adapter, Adapter):
+            logger.warning("adapter plugin %s (%s) lacks name/description/sniff/parse; not loaded",
+                           entry.name, entry.value)
+            continue
+        register(adapter)
 
 
 def adapters() -> tuple[Adapter, ...]:
