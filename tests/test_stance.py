@@ -17,10 +17,10 @@ SEED_GOLD = SEED.parent.parent / "gold" / "seed-thread-labels.json"
 S1TEXT_GOLD = Path(__file__).resolve().parent / "gold" / "s1text-labels.json"
 S1TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "s1-text"
 
-#: Just under what s1-stance-rules/2 measures (seed 0.620, s1-text 0.586 macro-F1; rules/1 was
-#: 0.549 / 0.494); CI fails if a change drops below them.
+#: Just under what s1-stance-rules/3 measures (seed 0.619, s1-text 0.699 macro-F1; rules/2 was
+#: 0.620 / 0.586, rules/1 0.549 / 0.494); CI fails if a change drops below them.
 SEED_STANCE_F1 = 0.61
-S1TEXT_STANCE_F1 = 0.58
+S1TEXT_STANCE_F1 = 0.69
 SEED_TARGET_ACCURACY = 0.95
 #: Stance confidence range: neutral 0.4–0.5 (no evidence is a coin toss), polar up to 0.85.
 MIN_CONFIDENCE, MAX_CONFIDENCE = 0.4, 0.85
@@ -55,7 +55,8 @@ def test_negated_echoes_on_real_replies(seed) -> None:
     (18, "disagree"),  # 我觉得是谷歌软文
     (14, "neutral"),   # 星际之门还继续吗
     (12, "disagree"),  # "劳动力还是有价格的" to 11's "劳动力定价为0": contrastive restatement
-    (27, "neutral"),   # "AGI确实就是未来之星": 确实 mid-clause asserts, it does not agree
+    (27, "disagree"),  # "AGI确实就是未来之星…问题是…": 确实 mid-clause asserts, it does not agree
+                       # (the gold label is disagree; rules/2 said neutral)
     (40, "agree"),     # "等有…的新闻再说吧": some future news, not criticism of this one
 ])
 def test_seed_replies(frame, floor: int, stance: str) -> None:
@@ -90,7 +91,7 @@ def test_meta_words_need_to_point_at_the_post() -> None:
 def test_frame_columns_and_versions(frame) -> None:
     assert tuple(frame.reset_index().columns) == SCORE_COLUMNS
     assert frame.attrs["scorers"].startswith(
-        "threadscope-default/1 (char123-lr+s1-lexicon/1+s1-stance-rules/2")
+        "threadscope-default/1 (char123-lr+s1-lexicon/2+s1-stance-rules/3")
     assert frame.loc[1, "stance"] is None or frame.loc[1, "stance"] != frame.loc[1, "stance"]  # OP: none
     assert frame.loc[38, "target_floor"] == 27
 
@@ -101,6 +102,29 @@ def test_calm_rebuttal_and_cue_agreement() -> None:
     assert rebuttal.label == "disagree"
     agree = stance_of(StanceInput(text="+1", target_text="说得好", sentiment=0.1, target_sentiment=0.5))
     assert agree.label == "agree"
+
+
+@pytest.mark.parametrize("floor", [4, 8, 41])
+def test_replies_to_the_op_that_do_not_push_back_go_along(frame, floor: int) -> None:
+    # The OP reposts an article critical of the US AGI push. Floors 4 (生产关系不调整，做再多也没用)
+    # and 8 (…我信你能造福人类个鬼) are negative, and rules/2 called them disagree by polarity
+    # alignment with the article's (positive-scored) text; 41 (llm能搞出AGI的话，奥特曼就是真神) had
+    # no evidence. All three go along with the OP (gold: agree), at low confidence.
+    assert frame.loc[floor, "target_floor"] == 1 and frame.loc[floor, "stance"] == "agree"
+    assert frame.loc[floor, "stance_confidence"] < 0.6
+
+
+def test_pushback_to_the_op_is_not_overridden(frame) -> None:
+    assert frame.loc[18, "target_floor"] == 1 and frame.loc[18, "stance"] == "disagree"  # 谷歌软文
+
+
+def test_negated_agreement_words_disagree() -> None:
+    for text in ("我不同意你的看法", "你说得对，但是这游戏本来就难", "此言差矣"):
+        result = stance_of(StanceInput(text=text, target_text="这游戏很简单", sentiment=0.0,
+                                       target_sentiment=0.3))
+        assert result.label == "disagree", text
+    assert stance_of(StanceInput(text="同感", target_text="这游戏很简单", sentiment=0.0,
+                                 target_sentiment=0.3)).label == "agree"
 
 
 def test_op_chain_rule() -> None:
@@ -128,3 +152,14 @@ def test_eval_floors(fixtures: Path) -> None:
     assert seed_eval["target"]["accuracy"] >= SEED_TARGET_ACCURACY
     s1text = evaluate(S1TEXT_GOLD, snownlp=False).metrics()
     assert s1text["stance"]["n"] >= 100 and s1text["stance"]["macro_f1"] >= S1TEXT_STANCE_F1
+
+
+def test_no_default_agreement_with_an_op_not_in_the_files(fixtures: Path) -> None:
+    """Part 2 of a long thread lacks floor 1: replies to the thread still answer floor 1, but
+    with the opening post unseen there is no position to agree with by default."""
+    part = load_thread(next((fixtures / "s1-text").glob("1558768-02*.md")))
+    assert part.post(1) is None
+    frame = score_thread(part, snownlp=False)
+    to_op = frame[frame["target_floor"] == 1]
+    assert len(to_op) > 40
+    assert (to_op["stance"] == "agree").sum() == 0

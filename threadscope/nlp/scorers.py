@@ -82,7 +82,7 @@ def primary_targets(thread: Thread, links: Iterable[Link] | None = None) -> dict
 
 class SentimentScorer:
     name = "char123-lr+s1-lexicon"
-    version = "1"
+    version = "2"  # 2: no forum shift, short-post and question calibration, slang additions/removals
     columns = ("sentiment", "sentiment_score", "sentiment_confidence")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
@@ -110,7 +110,9 @@ class SnowNLPScorer:
 
 class StanceScorer:
     name = "s1-stance-rules"
-    version = "2"  # 2: clause-position cues, questions/answers, contrast, calibrated confidence
+    # 2: clause-position cues, questions/answers, contrast, calibrated confidence;
+    # 3: replies to the OP that do not push back agree (no OP polarity alignment), shared questions
+    version = "3"
     columns = ("stance", "stance_confidence", "stance_op")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
