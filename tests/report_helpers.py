@@ -8,12 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from threadscope.graph import build_graphs
 from threadscope.load import load_thread
-from threadscope.measures import link_table
 from threadscope.model import FORUM_TZ, Post, Quote, Thread
-from threadscope.nlp.scorers import score_thread
-from threadscope.report import render_report, report_measures
+from threadscope.pipeline import analyze_thread, render_analysis
 
 from .conftest import SAMPLES
 
@@ -39,10 +36,7 @@ def full_report(paths: Path | str | list[Any], **options: Any) -> tuple[Thread, 
 
 
 def report_for(thread: Thread, **options: Any) -> str:
-    graph = build_graphs(thread)
-    scores = score_thread(thread, snownlp=False)
-    return render_report(thread, links=link_table(thread, graph.links), scores=scores,
-                         measures=report_measures(graph), **options)
+    return render_analysis(analyze_thread(thread, snownlp=False), **options)
 
 
 def hostile_thread() -> Thread:

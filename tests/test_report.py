@@ -241,3 +241,12 @@ def test_big_thread_report(fixtures: Path) -> None:
     assert {"奈叶", "菲特", "风少", "霸王"} <= set(top)
     assert "风少侠" in set(overall["term"]) and "少侠" not in set(overall["term"])
     assert len(html.encode("utf-8")) < 12_000_000
+
+
+def test_disputed_posts_count_real_replies_not_answers_to_the_thread(seed: tuple[object, str]) -> None:
+    """Seed replies that only answer the thread (kind op) would put floor 1 on top with 27 bars."""
+    _, html = seed
+    bars = report_data(html)["figures"]["disputed-posts"]["data"]
+    floors = {int(label.split()[0].lstrip("#")) for trace in bars for label in trace["y"]}
+    assert 1 not in floors
+    assert 11 in floors  # floor 12 (the OP) rebuts 11's quoted claim

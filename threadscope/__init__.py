@@ -23,7 +23,13 @@ from threadscope.model import Edit, ParseWarning, Post, Quote, Rating, Thread
 if TYPE_CHECKING:
     from threadscope.graph import ThreadGraph, build_graphs
     from threadscope.nlp.scorers import score_thread
-    from threadscope.pipeline import Analysis, analyze, render_analysis, write_analysis_report
+    from threadscope.pipeline import (
+        Analysis,
+        analyze,
+        analyze_thread,
+        render_analysis,
+        write_analysis_report,
+    )
 
 #: Names whose modules pull in pandas and networkx: imported on first use, so that parsing
 #: does not pay for them.
@@ -31,6 +37,7 @@ _LAZY = {
     "ThreadGraph": "threadscope.graph", "build_graphs": "threadscope.graph",
     "score_thread": "threadscope.nlp.scorers",
     "Analysis": "threadscope.pipeline", "analyze": "threadscope.pipeline",
+    "analyze_thread": "threadscope.pipeline",
     "render_analysis": "threadscope.pipeline", "write_analysis_report": "threadscope.pipeline",
 }
 
@@ -58,6 +65,7 @@ __all__ = [
     "ThreadscopeError",
     "__version__",
     "analyze",
+    "analyze_thread",
     "build_graphs",
     "load_thread",
     "register",

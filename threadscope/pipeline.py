@@ -46,13 +46,18 @@ class Analysis:
 
 def analyze(paths: PathArg | Sequence[PathArg], *, format: str = "auto", snownlp: bool = True,
             progress: Progress | None = None) -> Analysis:
-    """Parse one thread and compute its graph, scores and measures (no report yet)."""
+    """Parse one thread from files and compute its graph, scores and measures (no report yet)."""
+    step = progress or (lambda _stage: None)
+    step("parse")
+    return analyze_thread(load_thread(paths, format=format), snownlp=snownlp, progress=progress)
+
+
+def analyze_thread(thread: Thread, *, snownlp: bool = True, progress: Progress | None = None) -> Analysis:
+    """Links, scores, graphs and measures of an already parsed thread (from any adapter)."""
     from threadscope.nlp.scorers import primary_targets, score_thread
     from threadscope.report import report_measures
 
     step = progress or (lambda _stage: None)
-    step("parse")
-    thread = load_thread(paths, format=format)
     step("links")
     links = resolve_links(thread)
     step("scores")
