@@ -21,7 +21,6 @@ from threadscope import __version__
 from threadscope.adapters import adapters
 from threadscope.errors import ThreadscopeError
 from threadscope.export import GRAPH_FORMATS, GRAPH_NODES, GRAPH_SUFFIXES, render_graph, write_graph
-from threadscope.graph import build_graphs
 from threadscope.load import load_thread
 from threadscope.model import Thread
 from threadscope.output import write_output
@@ -138,6 +137,8 @@ def graph(paths: tuple[Path, ...], format_: str | None, output: Path, nodes: str
       threadscope graph page-1.html page-2.html --format csv -o links.csv
       threadscope graph samples/thread-agi-empire.md --nodes users -o users.graphml
     """
+    from threadscope.graph import build_graphs
+
     fmt = format_ or GRAPH_SUFFIXES.get(output.suffix.lower(), "gexf")
     graphs = build_graphs(load_thread(list(paths), format=input_format))
     if str(output) == "-":

@@ -13,15 +13,17 @@ import re
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from threadscope.errors import UnknownChoiceError
-from threadscope.graph import LINK_KINDS, ThreadGraph
-from threadscope.measures import link_table
+from threadscope.model import LINK_KINDS
 from threadscope.output import write_output
+
+if TYPE_CHECKING:  # imported where used: the CLI reads this module's choices at start-up
+    import networkx as nx
+    import pandas as pd
+
+    from threadscope.graph import ThreadGraph
 
 GRAPH_FORMATS: tuple[str, ...] = ("gexf", "graphml", "csv")
 #: File endings that name a format when none is given.
@@ -50,6 +52,8 @@ def _plain(value: Any) -> Any:
 
 def exportable(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy with only XML-safe scalar attributes (datetimes as ISO 8601, ``None`` dropped)."""
+    import networkx as nx
+
     def clean(attrs: dict[str, Any]) -> dict[str, Any]:
         return {key: plain for key, value in attrs.items() if (plain := _plain(value)) is not None}
 
@@ -61,6 +65,8 @@ def exportable(graph: nx.DiGraph) -> nx.DiGraph:
 
 def user_edge_table(users: nx.DiGraph) -> pd.DataFrame:
     """The user graph's edges: who answers whom, how often, by kind."""
+    import pandas as pd
+
     rows = [(a, b, data.get("weight", 0), *(data.get(kind, 0) for kind in LINK_KINDS))
             for a, b, data in users.edges(data=True)]
     return pd.DataFrame.from_records(rows, columns=list(USER_EDGE_COLUMNS))
@@ -68,6 +74,10 @@ def user_edge_table(users: nx.DiGraph) -> pd.DataFrame:
 
 def render_graph(graphs: ThreadGraph, format: str, *, nodes: str = "posts") -> bytes:
     """The post or user graph of ``graphs`` as GEXF, GraphML or CSV (UTF-8)."""
+    import networkx as nx
+
+    from threadscope.measures import link_table
+
     if format not in GRAPH_FORMATS:
         raise UnknownChoiceError("graph format", format, GRAPH_FORMATS)
     if nodes not in GRAPH_NODES:

@@ -21,14 +21,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import networkx as nx
 
-from threadscope.model import FORUM_TZ, ParseWarning, Post, Quote, Thread
-
-LinkKind = Literal["quote", "reply", "implicit", "op"]
-LINK_KINDS: tuple[LinkKind, ...] = ("quote", "reply", "implicit", "op")
+from threadscope.model import FORUM_TZ, LINK_KINDS, LinkKind, ParseWarning, Post, Quote, Thread
 
 #: Why a link has no target floor (the issue's three reasons).
 NOT_IN_PAGES = "target not in these pages"

@@ -46,6 +46,11 @@ FORUM_TZ = ZoneInfo("Asia/Shanghai")
 PostStatus = Literal["normal", "deleted", "banned", "hidden"]
 POST_STATUSES: tuple[PostStatus, ...] = ("normal", "deleted", "banned", "hidden")
 
+#: How a post answers another (``threadscope.graph``): a quote, Discuz's ``回复 N#`` form, a textual
+#: pointer (楼上, N楼, @name, an echo), or none found (it answers the thread, floor 1).
+LinkKind = Literal["quote", "reply", "implicit", "op"]
+LINK_KINDS: tuple[LinkKind, ...] = ("quote", "reply", "implicit", "op")
+
 
 def _time_to_json(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
