@@ -1,12 +1,15 @@
 """Speed and memory of the default scorers (issue 4 targets: >= 2,000 posts/s per core after
 start-up on the 2,961-floor thread; peak memory < 1 GB). Run by hand, not in CI:
 
-    python bench/bench_scores.py [THREAD...] [--snownlp]
+    python bench/bench_scores.py [THREAD...] [--snownlp [--engine fast|reference|both]]
 
 Without arguments it scores ../shared/fixtures/s1-text/1336720[…]/ (2,961 floors). Start-up
 (loading the model and lexicons) is timed apart; the rate is over the scoring passes, single
 process (the default scorers without snownlp are single-threaded numpy + Python). ``--snownlp``
-also times the snownlp column twice: cold (all cores, fills the cache) and warm (cache only).
+also times the snownlp column per engine (``fast``, the default, or snownlp's own ``reference``;
+``both`` runs fast first, then reference, in this process): its start-up (model loading, and the
+resident memory it adds), a cold pass on one core without cache (the engine's rate per core), then
+the default scorers with snownlp twice: cold (all cores, fills the cache) and warm (cache only).
 Peak memory is sampled every ``SAMPLE_SECONDS`` over the whole process tree (this process and
 its snownlp workers) from ``/proc``: the peak of the summed RSS (counts pages shared copy-on-write
 once per process, so it over-states) and of the summed PSS (shared pages split between the
@@ -24,6 +27,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from threadscope.model import Thread
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = sorted(glob.glob(str(ROOT.parent / "shared" / "fixtures" / "s1-text" / "1336720*" / "*.md")))
@@ -78,16 +85,51 @@ class TreeMemory(threading.Thread):
         self.join()
 
 
+def rss_mb() -> float:
+    return _rss_pss_kib(os.getpid())[0] / 1024
+
+
+def bench_snownlp(thread: Thread, targets: dict[int, int | None], engine: str, n_scored: int) -> None:
+    from threadscope.nlp.scorers import default_scorers, score_thread
+    from threadscope.nlp.snownlp_engine import ENGINE_ENV, _classifier, snownlp_scores
+
+    texts = [p.text for p in thread.posts if p.status == "normal"]
+    os.environ[ENGINE_ENV] = engine
+    before = rss_mb()
+    started = time.perf_counter()
+    _classifier(engine)
+    print(f"snownlp [{engine}] start-up: {time.perf_counter() - started:.2f}s, "
+          f"resident +{rss_mb() - before:.0f} MB")
+    started = time.perf_counter()
+    snownlp_scores(texts, workers=1, cache=False, engine=engine)
+    elapsed = time.perf_counter() - started
+    print(f"snownlp [{engine}] column alone, cold, one core: {elapsed:.2f}s "
+          f"= {n_scored / elapsed:,.0f} posts/s")
+    if engine == "fast":  # its in-memory caches of tagged runs and words would make "cold" warm
+        from threadscope.nlp import snownlp_fast
+
+        snownlp_fast.engine().clear_caches()
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["THREADSCOPE_CACHE"] = cache
+        for run in ("cold", "warm"):
+            started = time.perf_counter()
+            score_thread(thread, scorers=default_scorers(snownlp=True), targets=targets)
+            elapsed = time.perf_counter() - started
+            print(f"with snownlp [{engine}], {run} cache ({os.cpu_count()} cores): {elapsed:.2f}s "
+                  f"= {n_scored / elapsed:,.0f} posts/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=DEFAULT)
     parser.add_argument("--snownlp", action="store_true")
+    parser.add_argument("--engine", choices=("fast", "reference", "both"), default="fast")
     args = parser.parse_args()
     monitor = TreeMemory()
     monitor.start()
     from threadscope.load import load_thread
     from threadscope.nlp import sentiment, stance
-    from threadscope.nlp.scorers import default_scorers, primary_targets, score_thread
+    from threadscope.nlp.scorers import primary_targets, score_thread
 
     started = time.perf_counter()
     thread = load_thread(args.paths)
@@ -105,14 +147,8 @@ def main() -> None:
     print(f"default scorers (no snownlp): {n_scored} posts in {best:.3f}s = {n_scored / best:,.0f} posts/s "
           f"(one core); {frame.attrs['scorers']}")
     if args.snownlp:
-        with tempfile.TemporaryDirectory() as cache:
-            os.environ["THREADSCOPE_CACHE"] = cache
-            for run in ("cold", "warm"):
-                started = time.perf_counter()
-                score_thread(thread, scorers=default_scorers(snownlp=True), targets=targets)
-                elapsed = time.perf_counter() - started
-                print(f"with snownlp, {run} cache ({os.cpu_count()} cores): {elapsed:.2f}s "
-                      f"= {n_scored / elapsed:,.0f} posts/s")
+        for engine in ("fast", "reference") if args.engine == "both" else (args.engine,):
+            bench_snownlp(thread, targets, engine, n_scored)
     monitor.stop()
     child = max_rss_mb(resource.RUSAGE_CHILDREN)
     print(f"peak RSS (getrusage): this process {max_rss_mb():.0f} MB; largest child {child:.0f} MB")

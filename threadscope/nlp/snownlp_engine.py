@@ -12,6 +12,12 @@ children that inherit the loaded models copy-on-write, and scores a share of the
 Only pages a child writes to (reference counts of the entries it reads) get copied.
 The cache is one SQLite file (``$THREADSCOPE_CACHE`` or ``~/.cache/threadscope``), keyed also by
 snownlp's version so an upgrade cannot serve stale values.
+
+Engines: ``fast`` (default, ``threadscope.nlp.snownlp_fast``) re-implements snownlp's sentiment path
+on snownlp's own model files and returns the identical float (tested equal on every fixture post),
+16-19× faster per core, +26 MB resident after start-up instead of +405 MB (plus bounded caches,
+~45 MB after a 3,000-post thread); ``reference`` calls snownlp itself. Pick
+one with ``engine=`` or ``$THREADSCOPE_SNOWNLP_ENGINE``; both fill the same cache (same values).
 """
 
 from __future__ import annotations
@@ -27,9 +33,15 @@ from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-#: Below this many uncached texts extra processes cost more than they save (~70 texts/s per core,
-#: issue 4; forking and collecting a worker's results is ~0.1 s), so one process does the work.
-POOL_MIN_TEXTS = 200
+from threadscope.errors import UnknownChoiceError
+
+#: Below this many uncached texts extra processes cost more than they save (forking and collecting
+#: a worker's results is ~0.1 s), so one process does the work: snownlp scores ~70 texts/s per
+#: core (issue 4), the fast engine ~2,300-2,600 (bench/bench_scores.py on the 2,961-floor thread).
+POOL_MIN_TEXTS = {"reference": 200, "fast": 1000}
+ENGINES = ("fast", "reference")
+#: Environment variable naming the engine when ``snownlp_scores`` gets none.
+ENGINE_ENV = "THREADSCOPE_SNOWNLP_ENGINE"
 #: Texts per share: shares are dealt round-robin (share i to process i % n) so long and short
 #: posts spread evenly over the processes without a task queue.
 CHUNK = 64
@@ -52,16 +64,31 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _classifier() -> Callable[[str], float]:
-    """snownlp's sentiment function (what ``SnowNLP(text).sentiments`` calls)."""
+def default_engine() -> str:
+    """``$THREADSCOPE_SNOWNLP_ENGINE`` if set (``fast`` or ``reference``), else ``fast``."""
+    chosen = os.environ.get(ENGINE_ENV, "").strip().lower() or "fast"
+    if chosen not in ENGINES:
+        raise UnknownChoiceError(f"snownlp engine (${ENGINE_ENV})", chosen, ENGINES)
+    return chosen
+
+
+def _classifier(engine: str = "reference") -> Callable[[Sequence[str]], list[float]]:
+    """The batch scorer of an engine, loaded on first call (children forked later inherit it)."""
+    if engine == "fast":
+        from threadscope.nlp import snownlp_fast  # lazy: ~4 s of model loading, ~35 MB resident
+
+        snownlp_fast.engine()
+        return snownlp_fast.classify_many
+    if engine != "reference":
+        raise UnknownChoiceError("snownlp engine", engine, ENGINES)
     from snownlp import sentiment  # lazy: ~3.9 s and ~430 MB, only where it is needed
 
-    return sentiment.classify
+    # what SnowNLP(text).sentiments calls
+    return lambda texts: [sentiment.classify(text) for text in texts]
 
 
-def _score_texts(texts: Sequence[str]) -> list[float]:
-    classify = _classifier()
-    return [float(classify(text)) for text in texts]
+def _score_texts(texts: Sequence[str], engine: str = "reference") -> list[float]:
+    return [float(value) for value in _classifier(engine)(texts)]
 
 
 def _deal(count: int, shares: int) -> list[list[int]]:
@@ -72,9 +99,9 @@ def _deal(count: int, shares: int) -> list[list[int]]:
     return dealt
 
 
-def _score_parallel(texts: Sequence[str], workers: int) -> list[float]:
+def _score_parallel(texts: Sequence[str], workers: int, engine: str = "reference") -> list[float]:
     """Score in this process and ``workers - 1`` forked children sharing the loaded models."""
-    _classifier()  # load before forking: the children inherit the models
+    _classifier(engine)  # load before forking: the children inherit the models
     frozen = not gc.isenabled() or gc.get_freeze_count() > 0
     if not frozen:
         gc.collect()
@@ -83,8 +110,8 @@ def _score_parallel(texts: Sequence[str], workers: int) -> list[float]:
         dealt = _deal(len(texts), workers)
         with ProcessPoolExecutor(max_workers=workers - 1,
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_score_texts, [texts[i] for i in share]) for share in dealt[1:]]
-            results = [_score_texts([texts[i] for i in dealt[0]])] + [f.result() for f in futures]
+            futures = [pool.submit(_score_texts, [texts[i] for i in share], engine) for share in dealt[1:]]
+            results = [_score_texts([texts[i] for i in dealt[0]], engine)] + [f.result() for f in futures]
     finally:
         if not frozen:
             gc.unfreeze()
@@ -126,8 +153,14 @@ class SnowNLPCache:
 
 
 def snownlp_scores(texts: Sequence[str], *, workers: int | None = None, cache: bool = True,
-                   cache_path: Path | None = None) -> list[float]:
-    """snownlp's value for each text (NaN for empty text), cached and computed in parallel."""
+                   cache_path: Path | None = None, engine: str | None = None) -> list[float]:
+    """snownlp's value for each text (NaN for empty text), cached and computed in parallel.
+
+    ``engine``: ``"fast"`` or ``"reference"`` (snownlp itself); default ``default_engine()``.
+    """
+    engine = engine or default_engine()
+    if engine not in ENGINES:
+        raise UnknownChoiceError("snownlp engine", engine, ENGINES)
     keys = [text_key(text) for text in texts]
     store = SnowNLPCache(cache_path) if cache else None
     known = store.get_many(sorted(set(keys))) if store else {}
@@ -140,10 +173,10 @@ def snownlp_scores(texts: Sequence[str], *, workers: int | None = None, cache: b
         workers = workers or os.cpu_count() or 1
         texts_todo = [text for _, text in pending]
         fork_ok = "fork" in multiprocessing.get_all_start_methods()
-        if workers > 1 and len(pending) >= POOL_MIN_TEXTS and fork_ok:
-            values = _score_parallel(texts_todo, workers)
+        if workers > 1 and len(pending) >= POOL_MIN_TEXTS[engine] and fork_ok:
+            values = _score_parallel(texts_todo, workers, engine)
         else:
-            values = _score_texts(texts_todo)
+            values = _score_texts(texts_todo, engine)
         fresh = {key: value for (key, _), value in zip(pending, values, strict=True)}
         known.update(fresh)
         if store:
