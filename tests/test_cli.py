@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from threadscope import __version__
 from threadscope.cli import cli
 
-from .conftest import SAMPLES, SHARED
+from .conftest import ROOT, SAMPLES, SHARED
 
 SEED = SAMPLES / "thread-agi-empire.md"
 
@@ -80,4 +84,12 @@ def test_usage_error_exits_2() -> None:
 
 
 def test_click_group_is_the_entry_point() -> None:
+    """The installed script and ``python -m threadscope`` both run this group, and the version it
+    prints is the package's (pyproject.toml and ``__version__`` hold it twice)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["scripts"] == {"threadscope": "threadscope.cli:main"}
+    assert project["version"] == __version__
     assert isinstance(cli, click.Group)
+    result = subprocess.run([sys.executable, "-m", "threadscope", "--version"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (0, f"threadscope, version {__version__}\n")

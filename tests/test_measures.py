@@ -1,4 +1,4 @@
-"""Graph measures on the seed thread (small enough to check by hand) and the 2,961-floor
+"""Graph measures on the seed thread (small enough to check by hand) and the 3,011-floor
 ViVid Strike thread of the text archive."""
 
 from __future__ import annotations

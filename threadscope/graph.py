@@ -136,7 +136,7 @@ CLAUSE_END = re.compile(r"[\s，,。.！!？?；;：:、…~～]")
 #: above 16 it is a quotation, not an echo, and a quote would have been used.
 ECHO_MIN_CHARS = 4
 ECHO_MAX_CHARS = 16
-#: Echoes look back this many floors at most: on the 2,961-floor fixture a phrase seen 100
+#: Echoes look back this many floors at most: on the 3,011-floor fixture a phrase seen 100
 #: floors earlier is a running joke, not an answer.
 ECHO_WINDOW = 50
 
@@ -152,10 +152,6 @@ class Link:
     confidence: float
     reason: str | None = None
     evidence: str = ""
-
-    @property
-    def resolved(self) -> bool:
-        return self.target is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "kind": self.kind,
@@ -287,6 +283,10 @@ def _unresolved(post: Post, kind: LinkKind, how: str, reason: str, evidence: str
     return Link(post.floor, None, kind, CONFIDENCE[how], reason, evidence)
 
 
+def _listing(floors: Iterable[int]) -> str:
+    return ", ".join(map(str, floors))
+
+
 def _quote_label(quote: Quote) -> str:
     when = f"{_minute(quote.time):%Y-%m-%d %H:%M}" if quote.time else "?"
     return f"{quote.author or '?'} {when}"
@@ -315,13 +315,12 @@ def _by_header(post: Post, quote: Quote, excerpt: str, seen: _Seen) -> Link | No
         best, value = seen.best_by_excerpt(excerpt, (p.floor for p in same))
         if len(best) == 1 and value >= EXCERPT_MIN_SCORE:
             return _link(post, best[0], "quote", "author_time_excerpt", f"author+time+excerpt {label}")
-        floors = ", ".join(str(floor) for floor in best)
         if len(best) > 1 and value >= EXCERPT_MIN_SCORE and len({seen.skel[f] for f in best}) == 1:
             # the same text posted twice (a double submit): either floor is the quoted message
             return _link(post, best[0], "quote", "author_time_duplicate",
-                         f"author+time {label}: identical floors {floors}, took the first")
-        floors = ", ".join(str(p.floor) for p in same)
-        return _unresolved(post, "quote", "author_time", AMBIGUOUS, f"{label} matches floors {floors}")
+                         f"author+time {label}: identical floors {_listing(best)}, took the first")
+        return _unresolved(post, "quote", "author_time", AMBIGUOUS,
+                           f"{label} matches floors {_listing(p.floor for p in same)}")
     shifted = _by_shifted_time(post, quote, excerpt, minute, seen)
     if shifted is not None:
         return shifted
@@ -364,8 +363,8 @@ def _by_excerpt(post: Post, quote: Quote, excerpt: str, seen: _Seen) -> Link:
     if value < EXCERPT_MIN_SCORE or not best:
         return _unresolved(post, "quote", "excerpt", NOT_IN_PAGES, f"quote of {label}")
     if len(best) > 1:
-        listing = ", ".join(map(str, best))
-        return _unresolved(post, "quote", "excerpt", AMBIGUOUS, f"excerpt of {label} in floors {listing}")
+        return _unresolved(post, "quote", "excerpt", AMBIGUOUS,
+                           f"excerpt of {label} in floors {_listing(best)}")
     how = "excerpt" if len(excerpt) >= EXCERPT_SHORT_CHARS else "excerpt_short"
     return _link(post, best[0], "quote", how, f"excerpt of {label}")
 
@@ -465,8 +464,9 @@ def _echoes(post: Post, text: str, seen: _Seen, title: str, first_floor: int | N
 def _implicit(post: Post, seen: _Seen, title: str, first_floor: int | None) -> list[Link]:
     text = _cue_text(post.text)
     found: list[Link] = []
-    if UPSTAIRS.search(text) and not UPSTAIRS_NOT_ONE.search(text):
-        word = UPSTAIRS.search(text).group(0)  # type: ignore[union-attr]
+    upstairs = UPSTAIRS.search(text)
+    if upstairs and not UPSTAIRS_NOT_ONE.search(text):
+        word = upstairs.group(0)
         previous = _previous_other(post, seen)
         if previous is not None:
             found.append(_link(post, previous, "implicit", "upstairs", f"text {word!r}"))
@@ -504,8 +504,7 @@ def _links_of(post: Post, seen: _Seen, title: str, first_floor: int | None) -> l
         found.append(reply)
     if found or post.floor == first_floor or post.status in UNKNOWN_CONTENT:
         return _dedupe(found)
-    if not found:
-        found = _implicit(post, seen, title, first_floor)
+    found = _implicit(post, seen, title, first_floor)
     if not found and not post.is_op:
         evidence = "no quote, reply or cue"
         if first_floor == 1:
@@ -529,7 +528,7 @@ def resolve_links(thread: Thread) -> tuple[Link, ...]:
 
 # --- Integrity check and graphs --------------------------------------------------------------------
 
-def _problem(link: Link, floors: Mapping[int, Post] | set[int]) -> tuple[str, str] | None:
+def _problem(link: Link, floors: set[int]) -> tuple[str, str] | None:
     if link.source not in floors:
         return "dangling_source", f"link from floor {link.source}, which is not in these pages"
     if link.target is None:

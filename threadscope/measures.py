@@ -14,8 +14,8 @@ from itertools import pairwise
 import networkx as nx
 import pandas as pd
 
-from threadscope.graph import LINK_KINDS, Link
-from threadscope.model import Thread
+from threadscope.graph import Link
+from threadscope.model import LINK_KINDS, Thread
 
 #: Column order of each frame.
 LINK_COLUMNS: tuple[str, ...] = (
@@ -47,7 +47,7 @@ AUDIENCES: tuple[str, ...] = ("thread", "op", "each_other", "unresolved")
 #: A→B is three), as the issue defines it.
 DEBATE_MIN_TURNS = 3
 #: A pause of more than one S1 page (50 floors) between two answers of a pair ends a debate:
-#: on the 2,961-floor fixture the busiest pair answers each other from floor 87 to 1649, which
+#: on the 3,011-floor fixture the busiest pair answers each other from floor 87 to 1649, which
 #: is many exchanges, not one.
 DEBATE_MAX_GAP = 50
 #: Louvain starts from a random node order; a fixed seed makes communities repeatable.
