@@ -2,8 +2,8 @@
 
 Run: ``python bench/bench_clean.py``. Prints bodies/s for ``clean_body`` (parse + clean of each
 body's HTML), for ``clean_element`` on an already parsed page, and for a plain
-``BeautifulSoup(html, "html.parser")`` walk (``get_text``) of the same fragments as the baseline
-the project's >= 5x target refers to (docs/HELPERS.md).
+``BeautifulSoup(html, "html.parser")`` walk (``get_text``) of the same fragments, the baseline
+of the parse issue's >= 5x target (``bench/bench_html.py`` measures it on a whole page).
 """
 
 from __future__ import annotations

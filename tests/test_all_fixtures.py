@@ -28,7 +28,7 @@ def test_fixture_parses_with_every_floor_accounted_for(path: Path, fixtures: Pat
     thread = load_thread(path)
     assert thread.posts
     floors = [post.floor for post in thread.posts]
-    assert floors == sorted(set(floors))
+    assert floors == sorted(set(floors)) and floors[0] >= 1
     top = max(floors)
     assert len(floors) + len([f for f in thread.missing_floors if f <= top]) == top
     if thread.missing_floors:
@@ -37,6 +37,9 @@ def test_fixture_parses_with_every_floor_accounted_for(path: Path, fixtures: Pat
         assert post.status in {"normal", "deleted", "banned", "hidden"}
         if post.status == "normal":
             assert post.author, f"floor {post.floor} has no author"
+        # the missing-floor count above holds by construction in assemble; times are read per post
+        if post.status != "deleted":
+            assert post.time is not None or "relative_time" in post.meta, f"floor {post.floor} has no time"
 
 
 def test_missing_thread_fixture_is_reported(fixtures: Path) -> None:

@@ -20,6 +20,8 @@ from threadscope.clean import Body, clean_body, clean_element
 from threadscope.load import load_thread
 from threadscope.model import FORUM_TZ, Post, Thread
 
+from .conftest import SAMPLES
+
 BODIES = "s1-post-bodies/stage1stcrawler-uid555493.html"
 
 
@@ -80,10 +82,8 @@ _MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 def seed_floor(floor: int) -> str:
     """Body of one floor of the seed thread, with markdown links turned into <a> the way the
     text-archive adapter does; raw newlines stay (the cleaner treats them as line breaks)."""
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "thread-agi-empire.md"
-    if not seed.is_file():
-        pytest.skip(f"{seed} not present")
-    text = seed.read_text(encoding="utf-8-sig")
+    # the samples' copy is in every clone (test_load checks it equals ../shared/seeds'), so no skip
+    text = (SAMPLES / "thread-agi-empire.md").read_text(encoding="utf-8-sig")
     match = re.search(rf"^##### {floor}#[^\n]*\n(.*?)\n\*\*\*\*\*", text, re.S | re.M)
     assert match, floor
     return _MD_LINK.sub(r'<a href="\2">\1</a>', match.group(1))
@@ -487,7 +487,6 @@ def test_discuz_x33_bodies(fixtures: Path, page: str, pid: int, text: str, smile
 # whole threads through load_thread: every source of the adapters, cleaned here
 # ---------------------------------------------------------------------------------------------
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 VIVID = "s1-text/1336720[10月番ViVid Strike! 动画专楼 第12话 在紧牵着的手中完]"
 
 

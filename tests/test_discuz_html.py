@@ -319,3 +319,15 @@ def test_page_one_alone_says_the_thread_goes_on() -> None:
     assert len(thread.posts) == 30
     assert [w.message for w in thread.warnings if w.code == "partial_thread"] == [
         "the forum counts 41 floors; floors 31-41 are on pages not given"]
+
+
+def test_deleted_user_name_without_link() -> None:
+    # §1.3 author name: a deleted user shows as `NAME <em>该用户已被删除</em>` with no profile link
+    text = sample_text()
+    start, end = container(text, parse_file(PAGE_1).posts[1].pid)  # type: ignore[arg-type]
+    post = re.sub(r'<div class="authi"><a href="space-uid-\d+\.html" target="_blank" class="xw1">(.*?)</a>',
+                  r'<div class="authi">\1 <em>该用户已被删除</em>', text[start:end], count=1)
+    post = re.sub(r'<a href="[^"]*authorid=\d+[^"]*"[^>]*>[^<]*</a>', "", post)
+    floor_2 = parse_text(text[:start] + post + text[end:]).posts[1]
+    assert (floor_2.floor, floor_2.author, floor_2.uid) == (2, "哈利谢顿", None)
+    assert floor_2.meta["author_deleted"] is True

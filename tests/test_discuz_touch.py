@@ -118,3 +118,13 @@ def test_banned_placeholder_is_not_a_quote(touch: Page) -> None:
 def test_page_without_posts_is_not_a_thread() -> None:
     with pytest.raises(NotAThreadError, match="no posts found"):
         parse_text('<html><body><div class="viewthread"><div class="message"></div></div></body></html>')
+
+
+def test_deleted_user_name_without_link() -> None:
+    # §2: `span.z` holds `NAME <em>该用户已被删除</em>` and no profile link for a deleted user
+    text = TOUCH.read_text(encoding="utf-8").replace(
+        '<a href="home.php?mod=space&amp;uid=211790">哈利谢顿</a>', "哈利谢顿 <em>该用户已被删除</em>")
+    page = parse_text(text)
+    op_floors = [p for p in page.posts if p.author == "哈利谢顿"]
+    assert [p.floor for p in op_floors] == [1, 2, 10, 12]
+    assert all(p.uid is None and p.meta["author_deleted"] is True for p in op_floors)

@@ -29,10 +29,8 @@ from .conftest import SAMPLES, SHARED
 SEED = SAMPLES / "thread-agi-empire.md"
 
 
-def test_seed_sample_is_the_shared_seed() -> None:
-    shared_seed = SHARED / "seeds" / "thread-agi-empire.md"
-    if shared_seed.exists():
-        assert SEED.read_bytes() == shared_seed.read_bytes()
+def test_seed_sample_is_the_shared_seed(fixtures: Path) -> None:
+    assert SEED.read_bytes() == (fixtures.parent / "seeds" / "thread-agi-empire.md").read_bytes()
 
 
 @pytest.mark.parametrize("article", sorted((SHARED / "seeds").glob("article-*.md")), ids=lambda p: p.name)

@@ -29,12 +29,13 @@ from lxml import etree
 
 from threadscope.adapters.base import Document, Page
 from threadscope.adapters.discuz_common import (
-    AUTHORID_RE,
     CANONICAL,
+    DESKTOP_MARKER_RE,
     INLINE_TID_RE,
     RECOMMENDED_LABEL,
+    author_name,
+    authorid_from_hrefs,
     body_fields,
-    clean_element,
     floor_from_label,
     forum_from_urls,
     forum_of,
@@ -44,6 +45,8 @@ from threadscope.adapters.discuz_common import (
     make_rating,
     page_number,
     parse_html,
+    rating_header,
+    relative_time,
     status_from_locked,
     text_of,
     thread_size,
@@ -51,18 +54,17 @@ from threadscope.adapters.discuz_common import (
     uid_from_href,
     warn,
 )
+from threadscope.clean import HIDDEN_STYLE, clean_element
 from threadscope.errors import NotAThreadError
 from threadscope.model import ParseWarning, Post, PostStatus, Rating
-from threadscope.times import is_relative_time, parse_time
+from threadscope.times import parse_time
 
 # --- detection (§0 "Template detection": body#nv_forum.pg_viewthread plus div#postlist) -------
-DESKTOP_MARKER_RE = re.compile(r"""id=["']?postlist\b""")
 POST_MARKER_RE = re.compile(r"""id=["']?post_\d+""")
 # fragments mode: fixtures/s1-post-bodies/stage1stcrawler-uid555493.html
 FRAGMENT_MARKERS = ("postmessage_", "authorposton")
 
 # --- page level (§1.1) -------------------------------------------------------------------------
-POST_CONTAINERS = etree.XPath('//div[starts-with(@id, "post_")][table[starts-with(@id, "pid")]]')
 THREAD_AUTHOR = etree.XPath('descendant-or-self::a[contains(@href, "uid")]')
 PAGER_CURRENT = etree.XPath('.//div[contains(concat(" ", normalize-space(@class), " "), " pg ")]/strong')
 # a file that ends properly (the csolbbs DOM saves end in `</body>` without `</html>`)
@@ -93,12 +95,10 @@ RATE_TABLE = etree.XPath('.//table[contains(@class, "ratl")]')
 RATE_HEADERS = etree.XPath('.//th')
 RATE_ROWS = etree.XPath('.//tr[starts-with(@id, "rate_")] | .//tbody[contains(@class, "ratl_l")]/tr')
 RATE_CELLS = etree.XPath("./td")
-DELETED_USER_MARK = "该用户已被删除"
 ANONYMOUS_NAME = "匿名"
 # OP marker on later floors: X3.5 `em.authicn[title=楼主]`, older `img[src*=ico_lz]`, text "楼主|"
 OP_ICON = etree.XPath('.//*[contains(@class, "authicn")][@title="楼主"] | .//img[contains(@src, "ico_lz")]')
 OP_TEXT_RE = re.compile(r"^\s*楼主\s*\|")
-HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none", re.I)
 
 # --- fragments mode ----------------------------------------------------------------------------
 FRAGMENT_NODES = etree.XPath(
@@ -166,7 +166,7 @@ class DiscuzHtmlAdapter:
         starter, starter_uid = _starter(index, drafts)
         posts = tuple(_finish(draft, starter_uid) for draft in drafts)
         return Page(
-            source=doc.path, posts=posts, forum=forum_of(doc, root), tid=_tid(doc, root),
+            source=doc.path, posts=posts, forum=forum_of(doc, root), tid=_tid(doc, root, index),
             title=_title(index, root), starter=starter, starter_uid=starter_uid,
             order=_page(index, root), total_floors=thread_size(root),
             warnings=tuple(warnings),
@@ -242,15 +242,15 @@ def _has_following_content(element: Any) -> bool:
     return False
 
 
-def _tid(doc: Document, root: Any) -> int | None:
+def _tid(doc: Document, root: Any, index: _Index) -> int | None:
     match = INLINE_TID_RE.search(doc.text)
     if match:
         return int(match.group(1))
     tid = majority_tid(CANONICAL(root))
     if tid is not None:
         return tid
-    return majority_tid(link.get("href", "") for _, parts in _index(root).posts
-                        for link in [parts.get("postnum")] if link is not None)
+    return majority_tid(parts["postnum"].get("href", "") for _, parts in index.posts
+                        if "postnum" in parts)
 
 
 def _title(index: _Index, root: Any) -> str | None:
@@ -316,7 +316,7 @@ def _read_post(doc: Document, container: Any, parts: Parts, has_locked: bool,
         ratings = _ratings(parts["ratelog_"], draft)
         if ratings:
             draft.fields["ratings"] = ratings
-    if HIDDEN_STYLE_RE.search(container.get("style") or ""):
+    if HIDDEN_STYLE.search(container.get("style") or ""):
         draft.meta["hidden_by_viewer"] = True
         if draft.status == "normal":
             draft.status = "hidden"
@@ -355,20 +355,12 @@ def _read_author(container: Any, parts: Parts, draft: _Draft) -> None:
         draft.uid = uid_from_href(links[0].get("href"))
     else:
         names = AUTHOR_COLUMN(column) if column is not None else []
-        name = text_of(names[0]) if names else ""
-        if DELETED_USER_MARK in name:
-            draft.meta["author_deleted"] = True
-            name = name.replace(DELETED_USER_MARK, "").strip()
-        draft.author = name or None
-        if name == ANONYMOUS_NAME:
+        draft.author = author_name(text_of(names[0]) if names else "", draft.meta)
+        if draft.author == ANONYMOUS_NAME:
             draft.meta["anonymous"] = True
     if draft.uid is None:
         # 只看该作者 link: authorid= is the post author's uid
-        for href in AUTHORID_HREFS(authi if authi is not None else container):
-            match = AUTHORID_RE.search(href)
-            if match and int(match.group(1)):
-                draft.uid = int(match.group(1))
-                break
+        draft.uid = authorid_from_hrefs(AUTHORID_HREFS(authi if authi is not None else container))
     if authi is not None and (OP_ICON(authi) or OP_TEXT_RE.match(text_of(authi))):
         draft.op_marker = True
 
@@ -381,12 +373,12 @@ def _read_time(doc: Document, em: Any, draft: _Draft, warnings: list[ParseWarnin
     text = text_of(em)
     if time is None:
         time = parse_time(text)
-    if time is None and is_relative_time(text):
-        draft.meta["relative_time"] = text.removeprefix("发表于").strip()
-        warnings.append(warn(doc, "relative_time", f"post time {text!r} is relative and carries no "
-                             "absolute title; time left empty", floor=draft.floor))
     if time is not None:
         draft.fields["time"] = time
+        return
+    warning = relative_time(doc, text, draft.floor, draft.meta)
+    if warning is not None:
+        warnings.append(warning)
 
 
 def _read_body(container: Any, body_el: Any, has_locked: bool, draft: _Draft) -> None:
@@ -419,12 +411,7 @@ def _ratings(ratelog: Any, draft: _Draft) -> tuple[Rating, ...]:
     table = tables[0]
     headers = [text_of(th) for th in RATE_HEADERS(table)]
     if headers:
-        count = re.search(r"\d+", headers[0])
-        if count:
-            draft.meta["rating_participants"] = int(count.group())
-        credits = [re.sub(r"\s*[+-]?\s*\d+\s*$", "", h) for h in headers[1:-1]]
-        if credits:
-            draft.meta["rating_credit"] = credits[0]
+        rating_header(headers[0], headers[1:-1], draft.meta)
     ratings: list[Rating] = []
     for row in RATE_ROWS(table):
         cells = RATE_CELLS(row)

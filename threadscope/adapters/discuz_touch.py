@@ -19,32 +19,36 @@ from lxml import etree
 
 from threadscope.adapters.base import Document, Page
 from threadscope.adapters.discuz_common import (
-    AUTHORID_RE,
+    DESKTOP_MARKER_RE,
     MODERATOR_VIEW_RE,
     RECOMMENDED_LABEL,
+    author_name,
+    authorid_from_hrefs,
     body_fields,
-    clean_element,
     floor_from_label,
     forum_of,
     inner_html,
     majority_tid,
     make_rating,
+    own_text,
     page_number,
     parse_html,
+    rating_header,
+    relative_time,
     status_from_locked,
     text_of,
     title_from_head,
     uid_from_href,
     warn,
 )
+from threadscope.clean import clean_element
 from threadscope.errors import NotAThreadError
 from threadscope.model import ParseWarning, Post, PostStatus, Rating
-from threadscope.times import is_relative_time, parse_time
+from threadscope.times import parse_time
 
 # --- detection: touch/forum/viewthread.htm [tpl X3.5]; X3.2–3.4 `li.grey` markup -----------------
 TOUCH_POST_RE = re.compile(r"""<div[^>]*\bid=["']?pid\d+""")
 TOUCH_BODY_RE = re.compile(r"""class=["']?message\b""")
-DESKTOP_MARKER_RE = re.compile(r"""id=["']?postlist\b""")
 
 POSTS = etree.XPath('//div[contains(concat(" ", normalize-space(@class), " "), " plc ")]'
                     '[starts-with(@id, "pid")]')
@@ -56,9 +60,6 @@ NEW_TIME = etree.XPath('.//li[contains(@class, "mtime")]')
 OLD_HEAD = etree.XPath('.//li[contains(@class, "grey")][not(contains(@class, "rela"))]')
 OLD_TIME = etree.XPath('.//li[contains(@class, "grey")][contains(@class, "rela")]')
 MESSAGE = etree.XPath('.//div[contains(concat(" ", normalize-space(@class), " "), " message ")]')
-# li.mtime also holds floor 1's views/replies (span.y) and manage/edit links (em.mgl, div.manage)
-TIME_NOISE = etree.XPath('./span | ./em | ./div | ./a')
-DELETED_USER_MARK = "该用户已被删除"
 # Placeholders inside div.message: `div.quote` (X3.5) / `div.grey.quote` (older) with the 提示 text,
 # `span.quote` 警告 notice, `h2 > strong` reply subject [tpl].
 PLACEHOLDER = etree.XPath('./div[contains(@class, "quote")][not(.//blockquote)]')
@@ -106,7 +107,7 @@ class DiscuzTouchAdapter:
                                             "(not a Discuz touch viewthread page)")
         starter, starter_uid = _starter(posts)
         if starter_uid is None:
-            starter_uid = _authorid(root)
+            starter_uid = authorid_from_hrefs(AUTHORID_LINKS(root))
         posts = [_settle_op(post, starter_uid) for post in posts]
         return Page(
             source=doc.path, posts=tuple(posts), forum=forum_of(doc, root),
@@ -118,7 +119,7 @@ class DiscuzTouchAdapter:
 def _title(root: Any) -> str | None:
     for div in VIEW_TITLE(root):
         # the subject is the div's own text; <em>[type]</em> and <span>(审核中)</span> are extras
-        own = " ".join(" ".join(part.split()) for part in div.xpath("./text()") if part.strip())
+        own = own_text(div)
         if own:
             return own
     for h2 in OLD_TITLE(root):
@@ -129,14 +130,6 @@ def _title(root: Any) -> str | None:
 def _starter(posts: list[Post]) -> tuple[str | None, int | None]:
     first = next((p for p in posts if p.floor == 1 and p.status != "deleted"), None)
     return (first.author, first.uid) if first else (None, None)
-
-
-def _authorid(root: Any) -> int | None:
-    for href in AUTHORID_LINKS(root):
-        match = AUTHORID_RE.search(href)
-        if match and int(match.group(1)):
-            return int(match.group(1))
-    return None
 
 
 def _settle_op(post: Post, starter_uid: int | None) -> Post:
@@ -194,25 +187,21 @@ def _author(holder: Any, meta: dict[str, Any]) -> tuple[str | None, int | None]:
     links = holder.xpath('.//a[contains(@href, "uid")]')
     if links:
         return text_of(links[0]) or None, uid_from_href(links[0].get("href"))
-    name = text_of(holder)
-    if DELETED_USER_MARK in name:
-        meta["author_deleted"] = True
-        name = name.replace(DELETED_USER_MARK, "").strip()
-    return name or None, None
+    return author_name(text_of(holder), meta), None
 
 
 def _time(doc: Document, holder: Any, floor: int, meta: dict[str, Any],
           warnings: list[ParseWarning]) -> Any:
     if holder is None:
         return None
-    # The date is the li's own text; its children are views/replies counters and manage links.
-    own = " ".join(" ".join(part.split()) for part in holder.xpath("./text()") if part.strip())
-    text = own or text_of(holder)
+    # The date is the li's own text: li.mtime also holds floor 1's views/replies (span.y) and
+    # manage/edit links (em.mgl, div.manage).
+    text = own_text(holder) or text_of(holder)
     time = parse_time(text) or parse_time(text_of(holder))
-    if time is None and is_relative_time(text):
-        meta["relative_time"] = text.removeprefix("发表于").strip()
-        warnings.append(warn(doc, "relative_time", f"touch page shows only the relative time {text!r}; "
-                             "time left empty", floor=floor))
+    if time is None:
+        warning = relative_time(doc, text, floor, meta)
+        if warning is not None:
+            warnings.append(warning)
     return time
 
 
@@ -264,11 +253,7 @@ def _ratings(element: Any, pid: str, meta: dict[str, Any]) -> tuple[Rating, ...]
         cells = RATE_CELLS(row)
         texts = [text_of(cell) for cell in cells]
         if texts and texts[0].startswith(PARTICIPANTS_LABEL):
-            count = re.search(r"\d+", texts[0])
-            if count:
-                meta["rating_participants"] = int(count.group())
-            if len(texts) > 2:
-                meta["rating_credit"] = re.sub(r"\s*[+-]?\s*\d+\s*$", "", texts[1])
+            rating_header(texts[0], texts[1:-1], meta)
             continue
         if len(cells) < 3:  # the 查看全部评分 link row
             continue

@@ -32,7 +32,6 @@ _S1_RE = re.compile(r"saraba1st|stage1st")
 _ITEM_FLOOR_RE = re.compile(r"\s*#(\d*)\s*$")
 #: Channel titles are "Stage1 论坛 - SUBJECT" (all six fixtures).
 _CHANNEL_PREFIX_RE = re.compile(r"^\s*Stage1\s*论坛\s*-\s*")
-_PID_RE = re.compile(r"[?&;]pid=(\d+)")
 #: S1 shows a banned user's name as ###### (1944643 floors 53, 54, 56; quoted in floor 57 with
 #: the 作者被禁止或删除 placeholder, §1.3 quote variant d).
 _MASKED_AUTHOR_RE = re.compile(r"^#{3,}$")
@@ -157,7 +156,7 @@ class RssAdapter:
         meta = dict(fields.pop("meta"))
         if author and _MASKED_AUTHOR_RE.match(author):
             meta["author_masked"] = True
-        pid = _PID_RE.search(link)
+        pid = clean.PID_PARAM.search(link)  # the item link is a findpost link
         return Post(
             floor=floor,
             pid=int(pid.group(1)) if pid else None,

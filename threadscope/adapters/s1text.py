@@ -23,6 +23,7 @@ from pathlib import PurePath
 from typing import Any
 
 from threadscope.adapters.base import Document, Page
+from threadscope.adapters.discuz_common import body_fields
 from threadscope.clean import clean_body
 from threadscope.errors import NotAThreadError
 from threadscope.model import ParseWarning, Post, PostStatus, Rating
@@ -108,10 +109,6 @@ MARKDOWN_LINK = re.compile(
 #: links of 1336720, 348 with the repeats), fixed inside href values only.
 HREF = re.compile(r'href="([^"]*)"')
 DOUBLE_SCHEME = re.compile(r"^http(https?://)")
-
-#: ``Body`` fields with no ``Post`` field, kept in ``Post.meta`` when set.
-META_FIELDS = ("reply_pid", "reply_name", "client_device", "client_version", "files", "hidden_content",
-               "moderator_view")
 
 #: A line break straight after a block element is the converter's, not a ``<br />``.
 AFTER_BLOCK = re.compile(r"</blockquote>[^\S\n]*\n")
@@ -274,15 +271,11 @@ class S1TextAdapter:
         html, placeholder_status = archive_to_html(body)
         cleaned = clean_body(html)
         status = cleaned.status if cleaned.status != "normal" else placeholder_status
-        for key in META_FIELDS:
-            value = getattr(cleaned, key)
-            if value:
-                meta[key] = value
+        fields = body_fields(cleaned)
+        meta.update(fields.pop("meta"))
         author = head["author"].strip() or None
         return Post(
             floor=int(head["floor"]), author=author, time=parse_time(head["rest"]),
-            is_op=OP_MARKER in head["rest"], status=status, text=cleaned.text, html=body_text,
-            quotes=cleaned.quotes, reply_to=cleaned.reply_to, edit=cleaned.edit, ratings=ratings,
-            client=cleaned.client, smileys=cleaned.smileys, images=cleaned.images,
-            links=cleaned.links, meta=meta,
+            is_op=OP_MARKER in head["rest"], status=status, html=body_text, ratings=ratings,
+            meta=meta, **fields,
         )
