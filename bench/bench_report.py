@@ -2,7 +2,7 @@
 
     python bench/bench_report.py [--posts 20000] [--no-browser]
 
-Threads: the bundled seed (41 floors), the 2,961-floor s1-text fixture (if ../shared is there),
+Threads: the bundled seed (41 floors), the 3,011-floor s1-text fixture (if ../shared is there),
 and a synthetic thread of ``--posts`` posts made by cycling the fixture's real post texts over
 800 invented authors, a reply to an earlier floor on every third post, times over 30 days.
 Each goes through parse/graph/scores (no snownlp) → ``render_report``; then headless Chromium
@@ -71,7 +71,7 @@ def render(thread: Thread) -> tuple[str, float, float]:
 
 def browser_times(path: Path) -> tuple[float, float, int]:
     """(seconds until every figure is drawn, seconds for a filter over the posts table, console errors)."""
-    from threadscope.report.browser import chromium, open_report
+    from tests.browser import chromium, open_report
 
     with chromium() as context:
         page, log, seconds = open_report(context, path)

@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from threadscope.report.browser import FIGURES_DRAWN_JS, PageLog, chromium, find_chromium, open_report
-
+from .browser import FIGURES_DRAWN_JS, PageLog, chromium, find_chromium, open_report
 from .report_helpers import BIG_FOLDER, SEED, full_report, hostile_thread, report_for
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 from threadscope.frames import posts_frame
 from threadscope.graph import build_graphs
 from threadscope.load import load_thread
+from threadscope.model import FORUM_TZ, Edit, ParseWarning, Post, Quote, Rating, Thread
 from threadscope.report import Pseudonyms, anonymize_thread, render_report, write_report
 from threadscope.report.keywords import extract_keywords
 from threadscope.report.page import json_for_html, plotly_js
@@ -185,10 +187,38 @@ def test_pseudonyms_are_stable_and_reach_quotes_and_text() -> None:
     quoted = [q for p in anonymous.posts for q in p.quotes]
     assert quoted and all(q.author in first.mapping.values() for q in quoted if q.author)
     assert all(p.uid is None and p.html == "" for p in anonymous.posts)
-    # A name mentioned in text is replaced too (floor 10 quotes 黑哥啥时改密码 in its text).
-    assert "黑哥啥时改密码" in thread.post(10).text or thread.post(10).quotes
-    assert all("黑哥啥时改密码" not in p.text for p in anonymous.posts)
+    # Floor 10 quotes 黑哥啥时改密码 (floor 7's author); no seed text names anyone, so text
+    # replacement is checked on a built thread below.
+    assert thread.post(10).quotes[0].author == "黑哥啥时改密码"
+    assert anonymous.post(10).quotes[0].author == first.mapping["黑哥啥时改密码"]
     assert anonymous.starter == "U001"
+
+
+def test_anonymize_thread_replaces_names_in_every_text_field() -> None:
+    """Names written in text, excerpts, rating reasons, the edit note, title, meta and warnings."""
+    start = datetime(2024, 5, 1, 20, 0, tzinfo=FORUM_TZ)
+    opening = Post(floor=1, author="楼主甲", uid=11, time=start, is_op=True, text="大家好",
+                   html="<a>楼主甲</a>", meta={"subject": "问问乙某某", "nested": ["@丙"]})
+    answer = Post(
+        floor=2, author="乙某某", uid=12, time=start, text="回复 楼主甲：同意，@丙 怎么看",
+        quotes=(Quote(author="楼主甲", time=start, pid=None, excerpt="楼主甲说大家好"),),
+        edit=Edit(by="丙", at=start), ratings=(Rating(user="丙", score=1, reason="乙某某说得对"),),
+    )
+    thread = Thread(forum="s1", tid=1, title="楼主甲和乙某某", sources=("x.md",), posts=(opening, answer),
+                    starter="楼主甲", starter_uid=11,
+                    warnings=(ParseWarning(code="w", message="乙某某 的楼层缺失"),))
+    anonymous = anonymize_thread(thread)
+    assert [p.author for p in anonymous.posts] == ["U001", "U002"]
+    assert anonymous.title == "U001和U002" and anonymous.starter == "U001" and anonymous.starter_uid is None
+    first, second = anonymous.posts
+    assert first.meta == {"subject": "问问U002", "nested": ["@U003"]} and first.html == ""
+    assert second.text == "回复 U001：同意，@U003 怎么看"
+    assert second.quotes[0].author == "U001" and second.quotes[0].excerpt == "U001说大家好"
+    assert second.edit is not None and second.edit.by == "U003"
+    assert (second.ratings[0].user, second.ratings[0].reason) == ("U003", "U002说得对")
+    assert anonymous.warnings[0].message == "U002 的楼层缺失"
+    for name in ("楼主甲", "乙某某"):
+        assert name not in repr(anonymous), name
 
 
 def test_pseudonym_frames_map_name_columns() -> None:

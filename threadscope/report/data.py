@@ -97,18 +97,21 @@ def primary_targets(links: pd.DataFrame | None) -> pd.DataFrame:
     })
 
 
-def report_frame(posts: pd.DataFrame, links: pd.DataFrame | None,
-                 scores: pd.DataFrame | None) -> pd.DataFrame:
-    """``posts`` plus ``target, link_kind, link_confidence, answers`` (from links) and the score columns.
+def report_frame(posts: pd.DataFrame, links: pd.DataFrame | None, scores: pd.DataFrame | None,
+                 answers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``posts`` plus ``target, link_kind, link_confidence, answered_by`` (from links) and the score
+    columns.
 
-    ``answers`` counts the distinct floors that answer each post (quote/reply/implicit).
+    ``answered_by`` lists the floors that answer each post (quote/reply/implicit), ascending;
+    ``answers`` is ``answer_links(links, posts)`` when the caller already has it.
     """
     frame = posts.copy()
     if links is not None:
         frame = frame.merge(primary_targets(links), on="floor", how="left")
         frame["target"] = frame["target"].astype("Int64")
-        answered = answer_links(links, posts).groupby("target_floor")["source_floor"].nunique()
-        frame["answers"] = frame["floor"].map(answered).fillna(0).astype("int64")
+        answers = answer_links(links, posts) if answers is None else answers
+        answered_by = answers.sort_values("source_floor").groupby("target_floor")["source_floor"].agg(list)
+        frame["answered_by"] = frame["floor"].map(answered_by)
     if scores is not None:
         keep = ["floor", *(c for c in SCORE_COLUMNS if c in scores.columns)]
         if "target_floor" in scores.columns and "target" not in frame.columns:
@@ -125,10 +128,11 @@ def has_columns(frame: pd.DataFrame | None, *columns: str) -> bool:
     return frame is not None and all(c in frame.columns and frame[c].notna().any() for c in columns)
 
 
-def participants_frame(frame: pd.DataFrame, links: pd.DataFrame | None,
+def participants_frame(frame: pd.DataFrame, answers: pd.DataFrame | None,
                        users: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per author: posts, first/last floor and time, chars, answers given/received, scores.
 
+    ``answers`` is ``answer_links`` (``None`` when there are no links: no answer columns).
     ``users`` (optional, from the graph measures) is merged on ``author`` (or ``user``) and adds
     whatever per-user columns it has (degree, betweenness, community, …).
     """
@@ -143,8 +147,7 @@ def participants_frame(frame: pd.DataFrame, links: pd.DataFrame | None,
         "last_time": grouped["time"].max(),
         "chars": grouped["n_chars"].sum(),
     })
-    if links is not None:
-        answers = answer_links(links, frame)
+    if answers is not None:
         answers = answers[answers["source_author"] != answers["target_author"]]
         table["answers_given"] = answers.groupby("source_author").size().reindex(table.index).fillna(0)
         table["answers_received"] = answers.groupby("target_author").size().reindex(table.index).fillna(0)

@@ -252,7 +252,17 @@ def _scored(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[(frame["status"] == "normal") & frame["sentiment_score"].notna()]
 
 
-def _sentiment_points(fig: go.Figure, scored: pd.DataFrame, x: pd.Series, *, row: int | None = None) -> None:
+def _sentiment_figure(scored: pd.DataFrame, x: pd.Series) -> go.Figure:
+    """The scored posts as dots along ``x`` with our running mean and snownlp's (on −1…+1)."""
+    fig = go.Figure()
+    _sentiment_points(fig, scored, x)
+    _rolling(fig, x, scored["sentiment_score"], "our score", MEAN_COLOR)
+    if has_columns(scored, "snownlp"):
+        _rolling(fig, x, scored["snownlp"] * 2 - 1, "snownlp ×2−1", SNOWNLP_COLOR, dash="dot")
+    return fig
+
+
+def _sentiment_points(fig: go.Figure, scored: pd.DataFrame, x: pd.Series) -> None:
     hover_base = [post_label(f, a, t) for f, a, t in zip(scored["floor"], scored["author"], scored["text"],
                                                          strict=True)]
     trace = scatter(len(scored))
@@ -269,12 +279,12 @@ def _sentiment_points(fig: go.Figure, scored: pd.DataFrame, x: pd.Series, *, row
         ))
 
 
-def _rolling(fig: go.Figure, x: pd.Series, y: pd.Series, name: str, color: str, *, visible: Any = True,
+def _rolling(fig: go.Figure, x: pd.Series, y: pd.Series, name: str, color: str, *,
              dash: str | None = None) -> None:
     window = rolling_window(len(y))
     mean = y.rolling(window, center=True, min_periods=1).mean()
     fig.add_trace(scatter(len(y))(
-        x=x, y=mean, mode="lines", name=f"{name} (rolling mean of {window})", visible=visible,
+        x=x, y=mean, mode="lines", name=f"{name} (rolling mean of {window})",
         line={"color": color, "width": 2.5, "dash": dash}, hoverinfo="skip",
     ))
 
@@ -283,12 +293,7 @@ def sentiment_by_floor(frame: pd.DataFrame) -> FigureSpec | None:
     scored = _scored(frame)
     if scored.empty:
         return None
-    fig = go.Figure()
-    _sentiment_points(fig, scored, scored["floor"])
-    _rolling(fig, scored["floor"], scored["sentiment_score"], "our score", MEAN_COLOR)
-    if has_columns(scored, "snownlp"):
-        snow = scored["snownlp"] * 2 - 1
-        _rolling(fig, scored["floor"], snow, "snownlp ×2−1", SNOWNLP_COLOR, dash="dot")
+    fig = _sentiment_figure(scored, scored["floor"])
     _layout(fig, 380, xaxis_title="floor", yaxis={"title": "sentiment (−1 … +1)",
                                                   "range": [-1.08, 1.08], "zeroline": True})
     return FigureSpec(
@@ -304,14 +309,9 @@ def sentiment_over_time(frame: pd.DataFrame) -> FigureSpec | None:
     if scored.empty:
         return None
     times = forum_time(scored["time"])
-    fig = go.Figure()
-    _sentiment_points(fig, scored, times)
-    _rolling(fig, times, scored["sentiment_score"], "our score", MEAN_COLOR)
-    if has_columns(scored, "snownlp"):
-        _rolling(fig, times, scored["snownlp"] * 2 - 1, "snownlp ×2−1", SNOWNLP_COLOR, dash="dot")
+    fig = _sentiment_figure(scored, times)
     _layout(fig, 360, yaxis={"title": "sentiment", "range": [-1.08, 1.08]})
-    if share := _core_share(times):
-        del share
+    if _core_share(times) is not None:
         fig.update_xaxes(range=[times.quantile(0.01), times.quantile(0.99)])
     return FigureSpec(
         "sentiment-over-time", "sentiment", "Sentiment over time",
@@ -550,14 +550,6 @@ def _communities(users: pd.DataFrame | None, nodes: Sequence[str]) -> dict[str, 
     key = "author" if "author" in users else "user"
     mapping = users.set_index(key)["community"].dropna()
     return {n: int(mapping[n]) for n in nodes if n in mapping.index} if len(mapping) else {}
-
-
-def most_answered(answers: pd.DataFrame, top: int = TREE_ROOTS) -> list[int]:
-    """The floors answered by the most distinct posts (ties: the earlier floor)."""
-    if answers.empty:
-        return []
-    counts = answers.groupby("target_floor")["source_floor"].nunique()
-    return counts.sort_values(ascending=False, kind="stable").head(top).index.astype(int).tolist()
 
 
 def largest_trees(parents: pd.Series, children: dict[int, list[int]], top: int = TREE_ROOTS) -> list[int]:

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from threadscope.graph import SMILEY_TOKEN, URL
 from threadscope.nlp.snownlp_engine import cache_dir
 
 #: CJK Unified Ideographs and extension A: a word must be made of these (or be a Latin word).
@@ -42,9 +43,10 @@ CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 #: Taken out of the text before jieba cuts it; text is NFKC-normalized first so the full-width
 #: ＡＧＩ of the seed thread's floor 2 is AGI.
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#\-]*[A-Za-z0-9+#]")
-#: Removed before counting: URLs, smiley tokens ``[s:067]`` (clean.py's form), CSS left in
-#: uncleaned text archives (floor 1 of the seed thread), e-mail addresses.
-NOISE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|\[s:[^\]\s]{1,16}\]|\.[\w-]+\{[^}]*\}|\S+@\S+\.\w+")
+#: Removed before counting: URLs and smiley tokens ``[s:067]`` (the graph module's patterns for
+#: them), CSS left in uncleaned text archives (floor 1 of the seed thread), e-mail addresses.
+NOISE = re.compile("|".join((URL.pattern, SMILEY_TOKEN.pattern, r"\.[\w-]+\{[^}]*\}", r"\S+@\S+\.\w+")),
+                   re.IGNORECASE)
 #: Only the head of a very long post is read: the 3,872-char floor 1 of the seed thread is one
 #: vote either way, and copied articles must not eat the cutting budget.
 MAX_CHARS_PER_POST = 600
@@ -182,13 +184,6 @@ def _keep(word: str, jb: _Jieba) -> bool:
     if tag is None:  # made up by the HMM: trust it only if it does not straddle a particle
         return word not in jb.freq and word[0] not in EDGE_CHARS and word[-1] not in EDGE_CHARS
     return tag[0] not in DROP_TAGS
-
-
-def post_terms(text: str) -> set[str]:
-    """The candidate words of one post (each once): jieba's CJK words and the Latin words."""
-    jb = _jieba()
-    cleaned = _clean(text)
-    return {w for w in jb.cut(LATIN_WORD.sub(" ", cleaned)) if _keep(w, jb)} | latin_terms(cleaned)
 
 
 def _with_split_nouns(tokens: list[str], jb: _Jieba) -> list[str]:

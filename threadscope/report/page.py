@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.io as pio
+from plotly.io.json import to_json_plotly
 
 from threadscope.model import FORUM_TZ
 from threadscope.report.figures import FigureSpec
@@ -54,8 +55,7 @@ _JSON_ESCAPE_TABLE = str.maketrans(_JSON_ESCAPES)
 
 def json_for_html(value: Any) -> str:
     """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/9 left."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"),
-                                                           default=_json_default, allow_nan=False)
+    text = value if isinstance(value, str) else _dumps(value)
     return text.translate(_JSON_ESCAPE_TABLE)
 
 
@@ -146,11 +146,11 @@ def figure_json(spec: FigureSpec) -> str:
 
 
 def template_json(figures: Iterable[FigureSpec]) -> str:
+    """The template all figures share (``figures._layout`` sets the same one on each), once."""
     first = next(iter(figures), None)
     if first is None:
         return "null"
-    layout = json.loads(pio.to_json(first.figure, validate=False))["layout"]
-    return json.dumps(layout.get("template"), ensure_ascii=False, separators=(",", ":"))
+    return to_json_plotly(first.figure.layout.template.to_plotly_json())
 
 
 @dataclass

@@ -122,13 +122,10 @@ def render_report(
         title = names.text(title) if title else title
     if posts is None:
         posts = posts_frame(thread)
-    frame = report_frame(posts, links_df, scores)
     answers = answer_links(links_df, posts)
-    if links_df is not None:
-        answered_by = answers.groupby("target_floor")["source_floor"].agg(lambda s: sorted(set(s)))
-        frame["answered_by"] = frame["floor"].map(answered_by)
+    frame = report_frame(posts, links_df, scores, answers)
     users = measures.get("users")
-    participants = participants_frame(frame, links_df, users)
+    participants = participants_frame(frame, answers if links_df is not None else None, users)
 
     say("figures")
     specs: list[F.FigureSpec | None] = [
@@ -151,7 +148,7 @@ def render_report(
     content = PageContent(
         title=title or thread.title or f"Thread {thread.tid}",
         subtitle=_subtitle(thread, anonymize),
-        facts=_facts(thread, frame, participants, links_df, answers),
+        facts=_facts(thread, frame, participants, links_df),
         warnings=[str(w) for w in thread.warnings],
         figures=figures,
         notes=_notes(frame, links_df, keywords, {s.section for s in figures}),
@@ -205,8 +202,8 @@ def _floor_link(floor: int, label: str | None = None) -> str:
     return f'<a href="#floor-{int(floor)}">{html.escape(label or f"#{int(floor)}")}</a>'
 
 
-def _facts(thread: Thread, frame: pd.DataFrame, participants: pd.DataFrame, links: pd.DataFrame | None,
-           answers: pd.DataFrame) -> list[Fact]:
+def _facts(thread: Thread, frame: pd.DataFrame, participants: pd.DataFrame,
+           links: pd.DataFrame | None) -> list[Fact]:
     esc = html.escape
     counts = thread.status_counts()
     floors = [f"{len(thread.posts)} floors"]
@@ -228,12 +225,13 @@ def _facts(thread: Thread, frame: pd.DataFrame, participants: pd.DataFrame, link
                      for a, n in zip(top["author"], top["posts"], strict=True))
     facts.append(Fact("Most active", f"<ul>{active}</ul>"))
     if links is not None:
-        answered = F.most_answered(answers, OVERVIEW_TOP)
-        counts_by = answers.groupby("target_floor")["source_floor"].nunique()
-        by_floor = frame.set_index("floor")
+        answered = frame[frame["answered_by"].notna()]
+        n_answers = answered["answered_by"].map(len)
+        # A stable sort keeps floor order among ties: the earlier post is named first.
+        most = answered.loc[n_answers.sort_values(ascending=False, kind="stable").index[:OVERVIEW_TOP]]
         items = "".join(
-            f"<li>{_floor_link(f)} {esc(str(by_floor.at[f, 'author']))} ({int(counts_by[f])} answer(s))</li>"
-            for f in answered)
+            f"<li>{_floor_link(f)} {esc(str(a))} ({len(by)} answer(s))</li>"
+            for f, a, by in zip(most["floor"], most["author"], most["answered_by"], strict=True))
         facts.append(Fact("Most answered", f"<ul>{items}</ul>" if items else "(no answers found)"))
         facts.append(Fact("Links", esc(_link_summary(links, frame))))
     facts.append(Fact("Sources", "<ul>" + "".join(f"<li><code>{esc(Path(s).name)}</code></li>"

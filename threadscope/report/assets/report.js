@@ -261,7 +261,7 @@
     return td;
   };
 
-  /** Show the row whose rowId is id: clear filters hiding it, open its page. */
+  /** Show row number rowIndex of this.rows: clear filters hiding it, open its page. */
   Table.prototype.reveal = function (rowIndex) {
     var pos = this.view.indexOf(rowIndex);
     if (pos < 0) {
@@ -274,7 +274,7 @@
     return true;
   };
 
-  var postsTable = null, peopleTable = null, floorRow = {};
+  var postsTable = null, floorRow = {};
 
   function showPostsOf(name) {
     if (!postsTable) { return; }
@@ -333,7 +333,7 @@
     });
   }
   if (DATA.participants) {
-    peopleTable = new Table(document.getElementById("participants-table"), {
+    new Table(document.getElementById("participants-table"), {
       columns: DATA.participants.columns, rows: DATA.participants.rows, sortKey: "posts", sortDir: -1
     }, { onUser: showPostsOf });
   }

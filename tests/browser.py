@@ -1,9 +1,10 @@
 """Open a report in headless Chromium (Playwright) and record what a reader's browser would do.
 
 Used by ``tests/test_browser.py`` and ``bench/bench_report.py``; also handy to check a report by
-hand: ``python -m threadscope.report.browser REPORT.html [SCREENSHOT.png]``. Playwright drives
-the system's Chromium through ``executable_path`` (Debian's ``chromium``); ``playwright install``
-(which downloads browsers) is never needed.
+hand: ``python -m tests.browser REPORT.html [SCREENSHOT.png]`` from the project folder. It lives
+with the tests, not in the package, because Playwright is a test extra that readers of a report
+never need. Playwright drives the system's Chromium through ``executable_path`` (Debian's
+``chromium``); ``playwright install`` (which downloads browsers) is never needed.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def open_report(context: Any, path: str | Path, *, fragment: str = "",
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: python -m threadscope.report.browser REPORT.html [SCREENSHOT.png]", file=sys.stderr)
+        print("usage: python -m tests.browser REPORT.html [SCREENSHOT.png]", file=sys.stderr)
         return 2
     with chromium() as context:
         page, log, seconds = open_report(context, argv[0])
