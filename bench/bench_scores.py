@@ -3,7 +3,7 @@ start-up on the 2,961-floor thread; peak memory < 1 GB). Run by hand, not in CI:
 
     python bench/bench_scores.py [THREAD...] [--snownlp [--engine fast|reference|both]]
 
-Without arguments it scores ../shared/fixtures/s1-text/1336720[…]/ (2,961 floors). Start-up
+Without arguments it scores ../shared/fixtures/s1-text/1336720[…]/ (3,011 floors). Start-up
 (loading the model and lexicons) is timed apart; the rate is over the scoring passes, single
 process (the default scorers without snownlp are single-threaded numpy + Python). ``--snownlp``
 also times the snownlp column per engine (``fast``, the default, or snownlp's own ``reference``;

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from threadscope.errors import ThreadscopeError
 from threadscope.load import load_thread
 from threadscope.nlp.scorers import score_thread
+from threadscope.nlp.sentiment import LABELS as SENTIMENTS
+from threadscope.nlp.stance import STANCES
 
-SENTIMENTS = ("neg", "neu", "pos")
-STANCES = ("agree", "disagree", "neutral")
 #: snownlp's own cut: its value is P(positive) (issue 4's baseline).
 SNOWNLP_CUT = 0.5
 
@@ -118,13 +120,12 @@ def evaluate(gold_path: Path, *, root: Path | None = None, snownlp: bool = True)
                 result.errors.append({"thread": thread_name, "floor": floor, "error": "floor not parsed"})
                 continue
             got = frame.loc[floor]
-            predicted_target = None if got["target_floor"] is None or got["target_floor"] is math.nan \
-                else (None if str(got["target_floor"]) == "<NA>" else int(got["target_floor"]))
-            result.target.append((row.get("target_floor"), predicted_target))
+            target = got["target_floor"]
+            result.target.append((row.get("target_floor"), None if pd.isna(target) else int(target)))
             if row.get("sentiment"):
                 result.sentiment.append((row["sentiment"], _label(got["sentiment"], "neu")))
                 value = got["snownlp"]
-                if snownlp and value is not None and not math.isnan(value):
+                if snownlp and not pd.isna(value):
                     result.snownlp.append((row["sentiment"], "pos" if value >= SNOWNLP_CUT else "neg"))
                 if got["sentiment"] != row["sentiment"]:
                     result.errors.append({"thread": thread_name, "floor": floor, "task": "sentiment",

@@ -72,9 +72,6 @@ class Matcher:
             else:
                 i += 1
 
-    def total(self, text: str) -> float:
-        return sum(entry.weight for _, entry in self.find(text))
-
 
 @cache
 def sentiment_matcher() -> Matcher:

@@ -87,7 +87,7 @@ class SentimentScorer:
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
         posts = context.posts
-        result = sentiment_mod.score_sentiment([p.text for p in posts], [p.smileys for p in posts])
+        result = sentiment_mod.score_sentiment([p.text for p in posts])
         return {"sentiment": list(result.label),
                 "sentiment_score": [round(float(s), 4) for s in result.score],
                 "sentiment_confidence": [round(float(c), 4) for c in result.confidence]}
@@ -134,14 +134,14 @@ class StanceScorer:
             target = by_floor.get(target_floor)
             target_author = target.author if target is not None else None
             rating = sum(r.score for r in post.ratings if target_author and r.user == target_author)
+            target_is_op = target_floor in op_floors or target_floor == 1
             result = stance_mod.stance_of(stance_mod.StanceInput(
                 text=post.text, target_text=target.text if target is not None else "",
                 sentiment=scores[post.floor], target_sentiment=scores.get(target_floor, 0.0),
-                target_is_op=target_floor in op_floors or target_floor == 1,
-                rating_by_target_author=rating))
+                target_is_op=target_is_op, rating_by_target_author=rating))
             labels.append(result.label)
             confidences.append(result.confidence)
-            if target_floor in op_floors or target_floor == 1:
+            if target_is_op:
                 stance_op[post.floor] = result.label
             else:
                 stance_op[post.floor] = stance_mod.compose(result.label, stance_op.get(target_floor))

@@ -103,17 +103,15 @@ def smiley_ids(text: str) -> list[str]:
     return [token[3:-1].rsplit("/", 1)[-1] for token in SMILEY_TOKEN_RE.findall(text)]
 
 
-def forum_logit(text: str, normalized: str, smileys: Sequence[str] = ()) -> tuple[float, bool]:
-    """Lexicon + smiley + rhetorical part of the logit, and whether any lexicon term matched."""
-    matcher = sentiment_matcher()
-    hits = list(matcher.find(normalized))
-    z = sum(entry.weight for _, entry in hits)
+def forum_logit(text: str, normalized: str) -> tuple[float, bool]:
+    """Lexicon + smiley + rhetorical part of the logit, and whether any lexicon term or rhetorical
+    form matched. Smileys are read from the ``[s:NNN]`` tokens of ``text`` (``Post.smileys`` holds
+    the same tokens, so it is not read again)."""
+    weights = [entry.weight for _, entry in sentiment_matcher().find(normalized)]
     tones = smiley_tones()
-    z += sum(tones.get(sid, 0.0) for sid in (*smiley_ids(text), *smileys))
-    if RHETORICAL_RE.search(normalized):
-        z += RHETORICAL_WEIGHT
-        hits.append((0, None))  # type: ignore[arg-type]
-    return z, bool(hits)
+    z = sum(weights) + sum(tones.get(sid, 0.0) for sid in smiley_ids(text))
+    rhetorical = bool(RHETORICAL_RE.search(normalized))
+    return z + (RHETORICAL_WEIGHT if rhetorical else 0.0), bool(weights) or rhetorical
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +137,18 @@ def confidence_of(score: float) -> float:
     return 0.5 + 0.5 * (distance - NEUTRAL_BAND) / (1.0 - NEUTRAL_BAND)
 
 
-def score_sentiment(texts: Sequence[str], smileys: Sequence[Sequence[str]] | None = None) -> SentimentScores:
-    """Sentiment of each text (the author's own text: no quotes, tails or rating blocks)."""
+def score_sentiment(texts: Sequence[str]) -> SentimentScores:
+    """Sentiment of each text (the author's own text: no quotes, tails or rating blocks; smileys
+    as ``[s:NNN]`` tokens)."""
     normalized = [normalize(text) for text in texts]
     model_z = load_model().logits(normalized) * MODEL_SCALE
     labels, scores, confidences = [], np.zeros(len(texts)), np.zeros(len(texts))
     for i, (text, norm) in enumerate(zip(texts, normalized, strict=True)):
-        if not norm and not SMILEY_TOKEN_RE.search(text) and not (smileys and smileys[i]):
+        if not norm and not SMILEY_TOKEN_RE.search(text):
             labels.append("neu")
             confidences[i] = 0.5
             continue
-        lex, hit = forum_logit(text, norm, smileys[i] if smileys else ())
+        lex, hit = forum_logit(text, norm)
         lex = LEXICON_BOUND * float(np.tanh(lex / LEXICON_BOUND))
         if norm:
             z = MODEL_BOUND * float(np.tanh(model_z[i] / MODEL_BOUND))

@@ -37,7 +37,7 @@ from threadscope.errors import UnknownChoiceError
 
 #: Below this many uncached texts extra processes cost more than they save (forking and collecting
 #: a worker's results is ~0.1 s), so one process does the work: snownlp scores ~70 texts/s per
-#: core (issue 4), the fast engine ~2,300-2,600 (bench/bench_scores.py on the 2,961-floor thread).
+#: core (issue 4), the fast engine ~2,300-2,600 (bench/bench_scores.py on the 3,011-floor thread).
 POOL_MIN_TEXTS = {"reference": 200, "fast": 1000}
 ENGINES = ("fast", "reference")
 #: Environment variable naming the engine when ``snownlp_scores`` gets none.

@@ -37,13 +37,12 @@ OP-disagreer → neutral (the enemy of my enemy is not a friend by default); neu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from threadscope.nlp.features import normalize
 from threadscope.nlp.lexicon import Matcher, read_tsv
-from threadscope.nlp.sentiment import question_dominant
+from threadscope.nlp.sentiment import NEUTRAL_BAND, question_dominant
 
 StanceLabel = str  # "agree" | "disagree" | "neutral"
 STANCES = ("agree", "disagree", "neutral")
@@ -103,8 +102,8 @@ RHETORICAL_ASK_RE = re.compile(r"像不像|是不是|算不算|对不对")
 #: Share of polarity alignment: at most this much evidence from sentiment agreement alone. Used
 #: only when the target is not the thread starter's post (see ``OP_AGREE_PRIOR``).
 ALIGN_WEIGHT = 1.2
-#: Polar means |sentiment score| beyond this (threadscope.nlp.sentiment.NEUTRAL_BAND).
-ALIGN_MIN = 0.35
+#: Polar means outside sentiment's neutral band.
+ALIGN_MIN = NEUTRAL_BAND
 #: Replies to the thread starter's post that do not push back (no disagreeing cue, negated echo,
 #: contrast, rhetorical question, criticism of the post or negative rating by the OP), do not ask,
 #: and answer a post that does not ask, go along with the OP: evidence just over the threshold, so
@@ -321,7 +320,3 @@ def compose(to_target: StanceLabel | None, target_to_op: StanceLabel | None) -> 
     if to_target == "agree":
         return target_to_op
     return "disagree" if target_to_op == "agree" else "neutral"
-
-
-def stances(items: Sequence[StanceInput]) -> list[Stance]:
-    return [stance_of(item) for item in items]
