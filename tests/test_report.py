@@ -280,3 +280,18 @@ def test_disputed_posts_count_real_replies_not_answers_to_the_thread(seed: tuple
     floors = {int(label.split()[0].lstrip("#")) for trace in bars for label in trace["y"]}
     assert 1 not in floors
     assert 11 in floors  # floor 12 (the OP) rebuts 11's quoted claim
+
+
+def test_answers_column_names_the_post_the_stance_is_toward(fixtures: Path) -> None:
+    """One rule (graph.primary_links) picks a post's target for the scores and for the table,
+    also in a later part of a thread where floor 1 is not in the files."""
+    from threadscope.pipeline import analyze_thread, render_analysis
+
+    part = load_thread(next((fixtures / "s1-text").glob("1558768-02*.md")))
+    analysis = analyze_thread(part, snownlp=False)
+    rows = table_rows(report_data(render_analysis(analysis)), "posts")
+    shown = {row["floor"]: row["target"] for row in rows}
+    scored = {int(f): (None if pd.isna(t) else int(t))
+              for f, t in zip(analysis.scores["floor"], analysis.scores["target_floor"], strict=True)}
+    assert shown == scored
+    assert sum(target == 1 for target in shown.values()) > 40

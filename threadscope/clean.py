@@ -124,6 +124,12 @@ URL_TRAILING_PUNCT = ".,;:!?"
 SMILEY_PATH = re.compile(r"/smiley/(?P<set>[^/]+)/(?P<name>[^/?#]+?)(?:\.\w+)?(?:[?#].*)?$")
 DEFAULT_SMILEY_SET = "face2017"
 
+#: The tokens ``_smiley_token`` writes (see "Smiley tokens" above): graph matching, sentiment and
+#: keywords read them from post text, so the pattern lives beside the writer.
+SMILEY_TOKEN = re.compile(r"\[s:[^\]\s]{1,40}\]")
+#: A URL inside text, which later stages leave out of comparisons, n-grams and keywords.
+URL_IN_TEXT = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
+
 #: Image URLs that are placeholders, never content: lazy-load ``none.gif`` [S1], RSSHub's
 #: ``…/2b/undefined`` [S1 RSS], Discuz chrome icons under ``image/common``/``image/filetype``
 #: [tpl], and phpwind's ``http://images/back.gif`` quote-jump icon [S1 API].

@@ -25,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from threadscope.clean import SMILEY_TOKEN, URL_IN_TEXT
 from threadscope.model import FORUM_TZ, LINK_KINDS, LinkKind, ParseWarning, Post, Quote, Thread
 
 #: Why a link has no target floor (the issue's three reasons).
@@ -59,8 +60,6 @@ CONFIDENCE: Mapping[str, float] = {
 # --- Text normalization for excerpt and echo matching ----------------------------------------
 #: Smiley tokens written by clean.py (``[s:067]``) carry no words; URLs are copied unreliably
 #: (the archive's ``httphttps://`` bug) and are left out of the comparison.
-SMILEY_TOKEN = re.compile(r"\[s:[^\]\s]{1,16}\]")
-URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 NON_WORD = re.compile(r"[\W_]+")
 #: Discuz cuts the quoted message (``messagecutstr``, 100 chars on S1) and appends `` ...``.
 TRUNCATION = re.compile(r"\s*(?:\.{3}|…+)\s*$")
@@ -180,7 +179,7 @@ class ThreadGraph:
 
 def skeleton(text: str) -> str:
     """Words only: NFKC (ＡＧＩ → AGI), lower case, no smileys, URLs, spaces or punctuation."""
-    text = NON_WORD.sub("", URL.sub("", SMILEY_TOKEN.sub("", text)))
+    text = NON_WORD.sub("", URL_IN_TEXT.sub("", SMILEY_TOKEN.sub("", text)))
     # punctuation (most of what NFKC changes in Chinese text) is gone; the check is much
     # cheaper than normalizing, and only full-width letters and digits are left to fold
     if not unicodedata.is_normalized("NFKC", text):
@@ -393,7 +392,7 @@ def _resolve_reply(post: Post, seen: _Seen) -> Link | None:
 
 
 def _cue_text(text: str) -> str:
-    return SMILEY_TOKEN.sub(" ", URL.sub(" ", text))
+    return SMILEY_TOKEN.sub(" ", URL_IN_TEXT.sub(" ", text))
 
 
 def _previous_other(post: Post, seen: _Seen) -> int | None:
@@ -540,6 +539,31 @@ def _problem(link: Link, floors: set[int]) -> tuple[str, str] | None:
     if link.target > link.source:
         return "later_target", f"{link.kind} link to a later floor ({link.target})"
     return None
+
+
+#: On equal confidence the more explicit kind names the post a reply answers.
+KIND_RANK: Mapping[str, int] = {"quote": 3, "reply": 2, "implicit": 1, "op": 0}
+
+
+def answered_floor(link: Link) -> int | None:
+    """The floor a link answers. A post answering the thread answers floor 1 even when floor 1 is
+    not in the files (a later part of a long thread): its target is known, only its text is not."""
+    return link.target if link.target is not None else 1 if link.kind == "op" else None
+
+
+def primary_links(links: Iterable[Link]) -> dict[int, Link]:
+    """Each post's one answered post, the rule every stage uses (scores, the report's "Answers",
+    reply trees): the most confident link, then the more explicit kind (``KIND_RANK``), then the
+    later floor. Links that answer no known floor are passed over."""
+    best: dict[int, tuple[tuple[float, int, int], Link]] = {}
+    for link in links:
+        floor = answered_floor(link)
+        if floor is None:
+            continue
+        key = (link.confidence, KIND_RANK[link.kind], floor)
+        if link.source not in best or key > best[link.source][0]:
+            best[link.source] = (key, link)
+    return {source: link for source, (_, link) in best.items()}
 
 
 def check_links(thread: Thread, links: Iterable[Link]) -> tuple[ParseWarning, ...]:

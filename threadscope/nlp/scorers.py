@@ -62,22 +62,13 @@ class Scorer(Protocol):
 
 
 def primary_targets(thread: Thread, links: Iterable[Link] | None = None) -> dict[int, int | None]:
-    """One target floor per post from the graph module's links (resolved here when not given): the
-    most confident one (quote over reply over implicit over op on ties). The OP's own continuations
-    have none. A post answering the thread answers floor 1 even when floor 1 is not in the files
-    (a later part of a long thread): its target is known, only its text is not."""
-    from threadscope.graph import resolve_links
+    """Each post's target floor by ``threadscope.graph.primary_links`` (links resolved here when
+    not given); ``None`` for the OP's own continuations."""
+    from threadscope.graph import answered_floor, primary_links, resolve_links
 
-    rank = {"quote": 3, "reply": 2, "implicit": 1, "op": 0}
-    best: dict[int, tuple[float, int, int]] = {}
-    for link in resolve_links(thread) if links is None else links:
-        target = link.target if link.target is not None else 1 if link.kind == "op" else None
-        if target is None:
-            continue
-        key = (link.confidence, rank.get(link.kind, 0), target)
-        if link.source not in best or key > best[link.source]:
-            best[link.source] = key
-    return {post.floor: best[post.floor][2] if post.floor in best else None for post in thread.posts}
+    best = primary_links(resolve_links(thread) if links is None else links)
+    return {post.floor: answered_floor(best[post.floor]) if post.floor in best else None
+            for post in thread.posts}
 
 
 class SentimentScorer:

@@ -30,7 +30,8 @@ from importlib import resources
 
 import numpy as np
 
-from threadscope.nlp.features import SMILEY_TOKEN_RE, hashed_ngrams, normalize
+from threadscope.clean import SMILEY_TOKEN
+from threadscope.nlp.features import hashed_ngrams, normalize
 from threadscope.nlp.lexicon import sentiment_matcher, smiley_tones
 
 MODEL_FILE = "sentiment-char123.npz"
@@ -100,7 +101,7 @@ def load_model() -> SentimentModel:
 
 def smiley_ids(text: str) -> list[str]:
     """face2017 ids of the ``[s:NNN]`` tokens in ``text``."""
-    return [token[3:-1].rsplit("/", 1)[-1] for token in SMILEY_TOKEN_RE.findall(text)]
+    return [token[3:-1].rsplit("/", 1)[-1] for token in SMILEY_TOKEN.findall(text)]
 
 
 def forum_logit(text: str, normalized: str) -> tuple[float, bool]:
@@ -144,7 +145,7 @@ def score_sentiment(texts: Sequence[str]) -> SentimentScores:
     model_z = load_model().logits(normalized) * MODEL_SCALE
     labels, scores, confidences = [], np.zeros(len(texts)), np.zeros(len(texts))
     for i, (text, norm) in enumerate(zip(texts, normalized, strict=True)):
-        if not norm and not SMILEY_TOKEN_RE.search(text):
+        if not norm and not SMILEY_TOKEN.search(text):
             labels.append("neu")
             confidences[i] = 0.5
             continue

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from threadscope.errors import ThreadscopeError
+from threadscope.graph import Link, answered_floor, primary_links
 
 #: Link kinds that are a real answer to a post. ``op`` (a post with no target answers the thread)
 #: is counted apart: every thread would otherwise have floor 1 as its "most answered" post.
@@ -83,18 +84,18 @@ def answer_links(links: pd.DataFrame | None, posts: pd.DataFrame) -> pd.DataFram
 
 
 def primary_targets(links: pd.DataFrame | None) -> pd.DataFrame:
-    """Per source floor, the one link the posts table shows: the surest answer, else the ``op`` link."""
+    """Per source floor, the one link the posts table shows, chosen by ``graph.primary_links`` (the
+    rule the scorers use, so "Answers" names the post the stance was measured against)."""
     columns = ["floor", "target", "link_kind", "link_confidence"]
     if links is None or links.empty:
         return pd.DataFrame(columns=columns)
-    ranked = links.assign(_answer=links["kind"].isin(ANSWER_KINDS), _resolved=links["target_floor"].notna())
-    ranked = ranked.sort_values(["source_floor", "_resolved", "_answer", "confidence"],
-                                ascending=[True, False, False, False])
-    first = ranked.drop_duplicates("source_floor")
-    return pd.DataFrame({
-        "floor": first["source_floor"].to_numpy(), "target": first["target_floor"].to_numpy(),
-        "link_kind": first["kind"].to_numpy(), "link_confidence": first["confidence"].to_numpy(),
-    })
+    records = [Link(int(source), None if pd.isna(target) else int(target), kind, float(confidence))
+               for source, target, kind, confidence in zip(
+                   links["source_floor"], links["target_floor"], links["kind"], links["confidence"],
+                   strict=True)]
+    chosen = sorted(primary_links(records).values(), key=lambda link: link.source)
+    return pd.DataFrame([(link.source, answered_floor(link), link.kind, link.confidence) for link in chosen],
+                        columns=columns)
 
 
 def report_frame(posts: pd.DataFrame, links: pd.DataFrame | None, scores: pd.DataFrame | None,

@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from threadscope.graph import SMILEY_TOKEN, URL
+from threadscope.clean import SMILEY_TOKEN, URL_IN_TEXT
 from threadscope.nlp.snownlp_engine import cache_dir
 
 #: CJK Unified Ideographs and extension A: a word must be made of these (or be a Latin word).
@@ -43,10 +43,10 @@ CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 #: Taken out of the text before jieba cuts it; text is NFKC-normalized first so the full-width
 #: ＡＧＩ of the seed thread's floor 2 is AGI.
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#\-]*[A-Za-z0-9+#]")
-#: Removed before counting: URLs and smiley tokens ``[s:067]`` (the graph module's patterns for
-#: them), CSS left in uncleaned text archives (floor 1 of the seed thread), e-mail addresses.
-NOISE = re.compile("|".join((URL.pattern, SMILEY_TOKEN.pattern, r"\.[\w-]+\{[^}]*\}", r"\S+@\S+\.\w+")),
-                   re.IGNORECASE)
+#: Removed before counting: URLs and smiley tokens ``[s:067]`` (the cleaner's patterns for them),
+#: CSS left in uncleaned text archives (floor 1 of the seed thread), e-mail addresses.
+NOISE = re.compile("|".join((URL_IN_TEXT.pattern, SMILEY_TOKEN.pattern, r"\.[\w-]+\{[^}]*\}",
+                             r"\S+@\S+\.\w+")), re.IGNORECASE)
 #: Only the head of a very long post is read: the 3,872-char floor 1 of the seed thread is one
 #: vote either way, and copied articles must not eat the cutting budget.
 MAX_CHARS_PER_POST = 600
