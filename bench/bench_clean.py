@@ -1,4 +1,5 @@
-"""Throughput of threadscope.clean over the 536 real S1 bodies (../shared/fixtures/s1-post-bodies).
+"""Throughput of threadscope.forums.discuz.clean over the 536 real S1 bodies
+(../shared/fixtures/s1-post-bodies).
 
 Run: ``python bench/bench_clean.py``. Prints bodies/s for ``clean_body`` (parse + clean of each
 body's HTML), for ``clean_element`` on an already parsed page, and for a plain
@@ -14,7 +15,7 @@ from pathlib import Path
 import lxml.html
 from bs4 import BeautifulSoup
 
-from threadscope.clean import clean_body, clean_element
+from threadscope.forums.discuz.clean import clean_body, clean_element
 
 FIXTURE = (Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "s1-post-bodies"
            / "stage1stcrawler-uid555493.html")

@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from threadscope import measures
-from threadscope.graph import build_graphs, resolve_links
+from threadscope.graph import build_graphs
+from threadscope.links import resolve_links
 from threadscope.load import load_thread
 from threadscope.model import Thread
 
@@ -47,7 +49,7 @@ def graph_stages(thread: Thread) -> None:
 
 def half(thread: Thread) -> Thread:
     posts = thread.posts[: len(thread.posts) // 2]
-    return Thread(thread.forum, thread.tid, thread.title, thread.sources, posts, thread.starter)
+    return replace(thread, posts=posts)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from threadscope.adapters.base import Document
-from threadscope.adapters.discuz_html import DiscuzHtmlAdapter
+from threadscope.forums.discuz.desktop import DiscuzHtmlAdapter
 
 DEFAULT_PAGE = Path(__file__).resolve().parent.parent / "samples" / "s1-2267042-page-1.html"
 POST_ID = re.compile(r"^post_\d+$")

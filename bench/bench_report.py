@@ -23,10 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from threadscope.forums.discuz.times import DISCUZ_TZ  # noqa: E402
 from threadscope.graph import build_graphs  # noqa: E402
 from threadscope.load import load_thread  # noqa: E402
 from threadscope.measures import link_table  # noqa: E402
-from threadscope.model import FORUM_TZ, Post, Thread  # noqa: E402
+from threadscope.model import Post, Thread  # noqa: E402
 from threadscope.nlp.scorers import score_thread  # noqa: E402
 from threadscope.report import render_report, report_measures  # noqa: E402
 
@@ -44,7 +45,7 @@ def synthetic_thread(n_posts: int, source: Thread) -> Thread:
     texts = [p.text for p in source.posts if p.status == "normal" and p.text.strip()]
     authors = [f"用户{i:04d}" for i in range(SYNTHETIC_AUTHORS)]
     weights = [1 / (i + 1) for i in range(SYNTHETIC_AUTHORS)]  # a few very active people, a long tail
-    start = datetime(2024, 1, 1, 8, 0, tzinfo=FORUM_TZ)
+    start = datetime(2024, 1, 1, 8, 0, tzinfo=DISCUZ_TZ)
     step = timedelta(days=30) / n_posts
     posts = []
     for floor in range(1, n_posts + 1):
@@ -53,8 +54,8 @@ def synthetic_thread(n_posts: int, source: Thread) -> Thread:
         reply_to = rng.randint(max(1, floor - REPLY_REACH), floor - 1) if replies else None
         posts.append(Post(floor=floor, author=author, time=start + step * floor, is_op=floor == 1,
                           text=texts[floor % len(texts)], reply_to=reply_to))
-    return Thread(forum="stage1st", tid=9_999_999, title=f"合成的 {n_posts} 楼测试帖", sources=("synthetic",),
-                  posts=tuple(posts), starter=authors[0], format="synthetic")
+    return Thread(forum="stage1st", tid="9999999", title=f"合成的 {n_posts} 楼测试帖", sources=("synthetic",),
+                  posts=tuple(posts), starter=authors[0], format="synthetic", timezone="Asia/Shanghai")
 
 
 def render(thread: Thread) -> tuple[str, float, float]:

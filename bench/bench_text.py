@@ -21,8 +21,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from threadscope.adapters.s1text import S1TextAdapter, _blocks, archive_to_html, split_rating
-from threadscope.clean import clean_body
+from threadscope.forums.discuz.clean import clean_body
+from threadscope.forums.discuz.s1text import S1TextAdapter, _blocks, archive_to_html, split_rating
 from threadscope.load import expand_paths, read_document
 
 ROOT = Path(__file__).resolve().parent.parent

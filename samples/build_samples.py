@@ -35,7 +35,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from threadscope.adapters.s1text import archive_to_html, split_rating
+from threadscope.forums.discuz.s1text import archive_to_html, split_rating
 from threadscope.load import load_thread
 from threadscope.model import Post, Thread
 

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, DISCUZ_TZ
 from threadscope.load import load_thread
-from threadscope.model import FORUM_TZ, Post, Quote, Thread
+from threadscope.model import Post, Quote, Thread
 from threadscope.pipeline import analyze_thread, render_analysis
 
 from .conftest import SAMPLES
@@ -42,7 +43,7 @@ def report_for(thread: Thread, **options: Any) -> str:
 def hostile_thread() -> Thread:
     """A thread whose names, texts, quote and title are all attack strings (replies so the
     graph, network and trees draw them too)."""
-    start = datetime(2024, 5, 1, 20, 0, tzinfo=FORUM_TZ)
+    start = datetime(2024, 5, 1, 20, 0, tzinfo=DISCUZ_TZ)
     authors = ["楼主甲", HOSTILE_AUTHOR, "乙<script>x</script>", "丙"]
     opening = "正常的开头 <i>斜体?</i> 讨论一下"
     posts = [Post(floor=1, author=authors[0], time=start, is_op=True, text=opening)]
@@ -53,8 +54,10 @@ def hostile_thread() -> Thread:
             floor=index, author=author, time=start + timedelta(minutes=index), text=text,
             quotes=(Quote(author=previous.author, time=previous.time, pid=None, excerpt=previous.text[:20]),),
         ))
-    return Thread(forum="s1", tid=666, title="</title><script>window.__pwned='title'</script>",
-                  sources=("hostile<script>.md",), posts=tuple(posts), starter=authors[0], format="test")
+    # read as the text archive would give it, so the Discuz resolver links the quotes by header
+    return Thread(forum="s1", tid="666", title="</title><script>window.__pwned='title'</script>",
+                  sources=("hostile<script>.md",), posts=tuple(posts), starter=authors[0], format="text",
+                  timezone=DISCUZ_TIMEZONE)
 
 
 SCRIPT_BLOCK = re.compile(r"<script([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)

@@ -53,8 +53,9 @@ def test_parse_jsonl_fields(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 41
-    assert list(rows[0])[:15] == ["floor", "pid", "author", "uid", "time", "is_op", "status", "text",
-                                  "quotes", "reply_to", "edit", "ratings", "client", "smileys", "images"]
+    assert list(rows[0])[:17] == [
+        "floor", "id", "pid", "parent", "author", "uid", "time", "is_op", "status", "text", "quotes",
+        "reply_to", "edit", "ratings", "client", "smileys", "images"]
     assert rows[9]["time"] == "2025-11-12T15:49:00+08:00"
     assert rows[9]["quotes"][0]["author"] == "黑哥啥时改密码"
 

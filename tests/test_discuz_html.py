@@ -11,12 +11,13 @@ import pytest
 
 from threadscope.adapters import get_adapter
 from threadscope.adapters.base import Document, Page
-from threadscope.adapters.discuz_common import floor_from_label
-from threadscope.adapters.discuz_html import DiscuzHtmlAdapter
-from threadscope.adapters.discuz_touch import DiscuzTouchAdapter
 from threadscope.errors import MixedThreadsError, NotAThreadError
+from threadscope.forums.discuz.common import floor_from_label
+from threadscope.forums.discuz.desktop import DiscuzHtmlAdapter
+from threadscope.forums.discuz.times import DISCUZ_TZ
+from threadscope.forums.discuz.touch import DiscuzTouchAdapter
 from threadscope.load import load_thread, pick_adapter, read_document
-from threadscope.model import FORUM_TZ, Rating
+from threadscope.model import Rating
 
 from .conftest import SAMPLES
 
@@ -28,7 +29,7 @@ SEED = SAMPLES / "thread-agi-empire.md"
 
 
 def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=FORUM_TZ)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=DISCUZ_TZ)  # type: ignore[misc]
 
 
 def parse_file(path: Path) -> Page:
@@ -66,8 +67,8 @@ def csol_2(fixtures: Path) -> Page:
 
 def test_csolbbs_page_1_thread_fields(csol_1: Page) -> None:
     assert (csol_1.tid, csol_1.title, csol_1.forum, csol_1.order) == (
-        38672, "建议对鼠神进行改版", "csolbbs.tiancity.com", 1)
-    assert (csol_1.starter, csol_1.starter_uid) == ("前程往事", 142839)
+        "38672", "建议对鼠神进行改版", "csolbbs.tiancity.com", 1)
+    assert (csol_1.starter, csol_1.starter_uid) == ("前程往事", "142839")
     assert csol_1.warnings == ()
 
 
@@ -75,10 +76,10 @@ def test_csolbbs_page_1_posts_and_floor_labels(csol_1: Page) -> None:
     # a#postnum reads 楼主/沙发/板凳/地板 on this forum; floor 1's link is the viewthread href
     rows = [(p.floor, p.pid, p.author, p.uid, p.time, p.is_op, p.status) for p in csol_1.posts]
     assert rows == [
-        (1, 53876, "前程往事", 142839, at(2024, 4, 5, 23, 20, 45), True, "normal"),
-        (2, 53885, "横财天降", 66382, at(2024, 4, 11, 11, 52, 24), False, "normal"),
-        (3, 53888, "縋原啊反", 81043, at(2024, 4, 14, 11, 32, 4), False, "normal"),
-        (4, 53937, "故乡故事里的故人", 88572, at(2024, 5, 6, 12, 47, 42), False, "normal"),
+        (1, "53876", "前程往事", "142839", at(2024, 4, 5, 23, 20, 45), True, "normal"),
+        (2, "53885", "横财天降", "66382", at(2024, 4, 11, 11, 52, 24), False, "normal"),
+        (3, "53888", "縋原啊反", "81043", at(2024, 4, 14, 11, 32, 4), False, "normal"),
+        (4, "53937", "故乡故事里的故人", "88572", at(2024, 5, 6, 12, 47, 42), False, "normal"),
     ]
     assert csol_1.posts[2].text == "同质化太严重了就没意思了"
     assert csol_1.posts[3].smileys == ("[s:default/victory]",)
@@ -89,11 +90,11 @@ def test_csolbbs_page_1_posts_and_floor_labels(csol_1: Page) -> None:
 
 def test_csolbbs_page_2_relative_time_uses_span_title(csol_2: Page) -> None:
     # floor 2 shows "6 天前" with <span title="2024-5-21 11:01:32">
-    assert (csol_2.tid, csol_2.title, csol_2.order) == (38733, "游戏全屏问题，希望大家能出个主意！！", 1)
+    assert (csol_2.tid, csol_2.title, csol_2.order) == ("38733", "游戏全屏问题，希望大家能出个主意！！", 1)
     rows = [(p.floor, p.pid, p.author, p.uid, p.time) for p in csol_2.posts]
     assert rows == [
-        (1, 53961, "1657811359", 144122, at(2024, 5, 18, 19, 27, 0)),
-        (2, 53963, "大虾米点", 78194, at(2024, 5, 21, 11, 1, 32)),
+        (1, "53961", "1657811359", "144122", at(2024, 5, 18, 19, 27, 0)),
+        (2, "53963", "大虾米点", "78194", at(2024, 5, 21, 11, 1, 32)),
     ]
     assert csol_2.posts[1].text == "我知道，只有回去翻下之前的网页浏览记录了，大概半年前调过的"
     assert "relative_time" not in csol_2.posts[1].meta
@@ -151,20 +152,20 @@ def test_fragments_floors_are_file_positions(fragments: Page) -> None:
     assert [w.code for w in fragments.warnings] == ["fragments"]
     assert "positions in this file" in fragments.warnings[0].message
     assert {p.author for p in fragments.posts} == {"恋诗夜Koхia"}
-    assert {p.uid for p in fragments.posts} == {555493}
+    assert {p.uid for p in fragments.posts} == {"555493"}
     assert all(p.time is not None for p in fragments.posts)
 
 
 def test_fragments_real_posts(fragments: Page) -> None:
     first, last = fragments.posts[0], fragments.posts[-1]
-    assert (first.pid, first.time) == (63930236, at(2024, 2, 10, 0, 4))
+    assert (first.pid, first.time) == ("63930236", at(2024, 2, 10, 0, 4))
     assert first.text == "sensei新年快乐！！！✿✿ヽ(°▽°)ノ✿"
-    assert (last.pid, last.time) == (55934054, at(2022, 5, 21, 18, 30))
-    edited = next(p for p in fragments.posts if p.pid == 61587268)
+    assert (last.pid, last.time) == ("55934054", at(2022, 5, 21, 18, 30))
+    edited = next(p for p in fragments.posts if p.pid == "61587268")
     assert edited.floor == 7 and edited.edit is not None
     assert (edited.edit.by, edited.edit.at) == ("恋诗夜Koхia", at(2023, 7, 7, 16, 47))
-    quoting = next(p for p in fragments.posts if p.pid == 55934181)
-    assert [(q.author, q.pid, q.excerpt) for q in quoting.quotes] == [("逸yi", 55934109, "是本人吗")]
+    quoting = next(p for p in fragments.posts if p.pid == "55934181")
+    assert [(q.author, q.pid, q.excerpt) for q in quoting.quotes] == [("逸yi", "55934109", "是本人吗")]
     # the attachment link inside a body is also a.xw1: it must not become an author
     assert sum(1 for p in fragments.posts if p.quotes) == 96
     assert sum(1 for p in fragments.posts if p.edit) == 24
@@ -188,17 +189,17 @@ def test_sample_pages_thread_fields() -> None:
     assert [p.floor for p in page_2.posts] == list(range(31, 42))
     assert (page_1.order, page_2.order) == (1, 2)
     for page in (page_1, page_2):
-        assert (page.tid, page.forum) == (2267042, "stage1st")
+        assert (page.tid, page.forum) == ("2267042", "stage1st")
         assert page.title == "Karen Hao《Empire of AI》：AGI造福全人类的信仰与真实账单"
         assert page.warnings == ()
     # page 2 has no floor 1: the starter comes from #tath
     assert (page_2.starter, page_2.starter_uid) == ("哈利谢顿", page_1.starter_uid)
-    assert page_1.posts[14].pid == 68713018 and page_1.posts[29].pid == 68713540
+    assert page_1.posts[14].pid == "68713018" and page_1.posts[29].pid == "68713540"
 
 
 def test_sample_pages_merge_into_the_seed_thread(seed, sample_thread) -> None:  # type: ignore[no-untyped-def]
     assert len(sample_thread) == 41 and sample_thread.missing_floors == ()
-    assert (sample_thread.tid, sample_thread.format) == (2267042, "html")
+    assert (sample_thread.tid, sample_thread.format) == ("2267042", "html")
     assert sample_thread.starter == "哈利谢顿"
     fields = ("author", "time", "is_op", "status", "text", "edit", "ratings", "client", "smileys",
               "links", "reply_to")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from threadscope.adapters.base import Document, Page
-from threadscope.adapters.discuz_html import DiscuzHtmlAdapter
-from threadscope.adapters.discuz_touch import DiscuzTouchAdapter
 from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.desktop import DiscuzHtmlAdapter
+from threadscope.forums.discuz.touch import DiscuzTouchAdapter
 from threadscope.load import load_thread, pick_adapter, read_document
 from threadscope.model import Rating, Thread
 
@@ -54,7 +54,7 @@ def assert_matches_seed(page: Page, seed: Thread, fields: tuple[str, ...]) -> No
 
 
 def test_touch_thread_fields(touch: Page) -> None:
-    assert (touch.tid, touch.forum, touch.order) == (2267042, "stage1st", 1)
+    assert (touch.tid, touch.forum, touch.order) == ("2267042", "stage1st", 1)
     assert touch.title == "Karen Hao《Empire of AI》：AGI造福全人类的信仰与真实账单"
     assert touch.starter == "哈利谢顿" and touch.starter_uid is not None
     assert touch.warnings == ()
@@ -79,7 +79,7 @@ def test_old_touch_markup(seed: Thread) -> None:
     page = parse_file(TOUCH_OLD)
     assert_matches_seed(page, seed, COMPARED)  # this template has no rating rows
     assert page.title == "Karen Hao《Empire of AI》：AGI造福全人类的信仰与真实账单"
-    assert page.tid == 2267042
+    assert page.tid == "2267042"
 
 
 def test_sniff_and_load() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -13,21 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threadscope.graph import (
-    AMBIGUOUS,
-    NOT_IN_PAGES,
-    TARGET_DELETED,
-    Link,
-    build_graphs,
-    check_links,
-    excerpt_skeleton,
-    post_graph,
-    resolve_links,
-    skeleton,
-    user_graph,
-)
+from threadscope.forums.discuz.resolver import excerpt_skeleton, skeleton
+from threadscope.graph import build_graphs, post_graph, user_graph
+from threadscope.links import check_links, resolve_links
 from threadscope.load import load_thread
-from threadscope.model import Quote, Thread
+from threadscope.model import AMBIGUOUS, NOT_IN_PAGES, TARGET_DELETED, Link, Quote, Thread
 
 from .conftest import FIXTURES, SAMPLES, SHARED
 
@@ -221,7 +212,7 @@ def test_desktop_pages_resolve_by_pid() -> None:
 
 def _with_post(thread: Thread, floor: int, **changes: object) -> Thread:
     posts = tuple(p.with_changes(**changes) if p.floor == floor else p for p in thread.posts)
-    return Thread(thread.forum, thread.tid, thread.title, thread.sources, posts, thread.starter)
+    return replace(thread, posts=posts)
 
 
 def _links(thread: Thread, floor: int) -> list[Link]:
@@ -275,8 +266,7 @@ def test_reply_form_by_floor_and_by_pid() -> None:
 def test_reply_to_a_floor_outside_the_pages_is_kept_unresolved() -> None:
     page = thread_of(SAMPLES / "s1-2267042-touch-1.html")
     reply = _with_post(page, 3, reply_to=2)
-    reply = Thread(reply.forum, reply.tid, reply.title, reply.sources,
-                   tuple(p for p in reply.posts if p.floor != 2), reply.starter)
+    reply = replace(reply, posts=tuple(p for p in reply.posts if p.floor != 2))
     [link] = _links(reply, 3)
     assert (link.kind, link.target, link.reason) == ("reply", None, NOT_IN_PAGES)
 

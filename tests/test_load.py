@@ -131,7 +131,7 @@ def test_folder_of_parts_is_one_thread(fixtures: Path) -> None:
     from_folder = load_thread(folder)
     from_files = load_thread(list(reversed(parts)))
     assert len(from_folder.posts) == len(from_files.posts)
-    assert from_folder.tid == 1336720
+    assert from_folder.tid == "1336720"
     assert [p.floor for p in from_folder.posts] == [p.floor for p in from_files.posts]
     accounted = len(from_folder.posts) + len(from_folder.missing_floors)
     assert accounted == max(p.floor for p in from_folder.posts)

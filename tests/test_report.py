@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from threadscope.forums.discuz.times import DISCUZ_TZ
 from threadscope.frames import posts_frame
 from threadscope.graph import build_graphs
 from threadscope.load import load_thread
-from threadscope.model import FORUM_TZ, Edit, ParseWarning, Post, Quote, Rating, Thread
+from threadscope.model import Edit, ParseWarning, Post, Quote, Rating, Thread
 from threadscope.report import Pseudonyms, anonymize_thread, render_report, write_report
 from threadscope.report.keywords import extract_keywords
 from threadscope.report.page import json_for_html, plotly_js
@@ -196,16 +197,16 @@ def test_pseudonyms_are_stable_and_reach_quotes_and_text() -> None:
 
 def test_anonymize_thread_replaces_names_in_every_text_field() -> None:
     """Names written in text, excerpts, rating reasons, the edit note, title, meta and warnings."""
-    start = datetime(2024, 5, 1, 20, 0, tzinfo=FORUM_TZ)
-    opening = Post(floor=1, author="楼主甲", uid=11, time=start, is_op=True, text="大家好",
+    start = datetime(2024, 5, 1, 20, 0, tzinfo=DISCUZ_TZ)
+    opening = Post(floor=1, author="楼主甲", uid="11", time=start, is_op=True, text="大家好",
                    html="<a>楼主甲</a>", meta={"subject": "问问乙某某", "nested": ["@丙"]})
     answer = Post(
-        floor=2, author="乙某某", uid=12, time=start, text="回复 楼主甲：同意，@丙 怎么看",
+        floor=2, author="乙某某", uid="12", time=start, text="回复 楼主甲：同意，@丙 怎么看",
         quotes=(Quote(author="楼主甲", time=start, pid=None, excerpt="楼主甲说大家好"),),
         edit=Edit(by="丙", at=start), ratings=(Rating(user="丙", score=1, reason="乙某某说得对"),),
     )
-    thread = Thread(forum="s1", tid=1, title="楼主甲和乙某某", sources=("x.md",), posts=(opening, answer),
-                    starter="楼主甲", starter_uid=11,
+    thread = Thread(forum="s1", tid="1", title="楼主甲和乙某某", sources=("x.md",), posts=(opening, answer),
+                    starter="楼主甲", starter_uid="11",
                     warnings=(ParseWarning(code="w", message="乙某某 的楼层缺失"),))
     anonymous = anonymize_thread(thread)
     assert [p.author for p in anonymous.posts] == ["U001", "U002"]

@@ -10,10 +10,10 @@ import pytest
 from threadscope import load_thread
 from threadscope.adapters import get_adapter
 from threadscope.adapters.base import Page
-from threadscope.adapters.rss import RssAdapter
 from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.rss import RssAdapter
+from threadscope.forums.discuz.times import DISCUZ_TZ
 from threadscope.load import read_document
-from threadscope.model import FORUM_TZ
 
 from .conftest import SAMPLES
 
@@ -21,7 +21,7 @@ ADAPTER = RssAdapter()
 
 
 def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=FORUM_TZ)  # type: ignore[arg-type, misc]
+    return datetime(*parts, tzinfo=DISCUZ_TZ)  # type: ignore[arg-type, misc]
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +43,12 @@ def test_registered_and_detected(rss: Path) -> None:
 
 def test_small_feed_floors_authors_times(rss: Path) -> None:
     page = page_of(rss / "stage1starchive-1100155.xml")
-    assert (page.tid, page.forum) == (1100155, "stage1st")
+    assert (page.tid, page.forum) == ("1100155", "stage1st")
     assert page.title == "这5.0能跟CM11那样修改从主页键往上划出的快捷方式吗"
     # items come newest first (#6 … #2); posts are ordered by floor
     assert [(p.floor, p.pid, p.author) for p in page.posts] == [
-        (2, 28197335, "ge1"), (3, 28198252, "hisousihou"), (4, 28198461, "ryans233"),
-        (5, 28199714, "小天使与ntr"), (6, 28202659, "塞尔达公主"),
+        (2, "28197335", "ge1"), (3, "28198252", "hisousihou"), (4, "28198461", "ryans233"),
+        (5, "28199714", "小天使与ntr"), (6, "28202659", "塞尔达公主"),
     ]
     # pubDate is GMT: "Fri, 27 Feb 2015 14:37:00 GMT" is 22:37 in Shanghai
     assert page.posts[0].time == at(2015, 2, 27, 22, 37)
@@ -84,7 +84,7 @@ def test_item_without_floor_number_is_placed_between_its_neighbours(rss: Path) -
     assert [p.floor for p in page.posts] == list(range(23, 33))
     posts = {p.floor: p for p in page.posts}
     # title "懂C++模板的进来一下，有偿求助 #" between #26 and #24; its pid lies between theirs too
-    assert (posts[25].pid, posts[25].author) == (48113291, "暴力炸鱼")
+    assert (posts[25].pid, posts[25].author) == ("48113291", "暴力炸鱼")
     assert posts[24].pid < posts[25].pid < posts[26].pid
     assert [(w.code, w.floor) for w in page.warnings] == [("floor_inferred", 25), ("partial_feed", None)]
     assert "#include <iostream>" in posts[25].text and "复制代码" not in posts[25].text
@@ -97,8 +97,8 @@ def test_masked_authors_and_quote_of_a_banned_user(rss: Path) -> None:
     assert all(posts[floor].author == "######" for floor in masked)
     assert posts[53].edit is not None and posts[53].edit.by == "######"
     (quote,) = posts[57].quotes
-    assert (quote.author, quote.pid, quote.time) == ("######", 48032460, at(2020, 7, 2, 10, 0))
-    assert posts[53].pid == 48032460  # the quoted post is in the feed, shown before the ban
+    assert (quote.author, quote.pid, quote.time) == ("######", "48032460", at(2020, 7, 2, 10, 0))
+    assert posts[53].pid == "48032460"  # the quoted post is in the feed, shown before the ban
     assert "作者被禁止或删除" not in posts[57].text
     assert posts[57].status == "normal"
 
@@ -106,7 +106,7 @@ def test_masked_authors_and_quote_of_a_banned_user(rss: Path) -> None:
 def test_hidden_content_edit_and_client_tail(rss: Path) -> None:
     posts = {p.floor: p for p in page_of(rss / "stage1starchive-1944003.xml").posts}
     last = posts[29]
-    assert (last.pid, last.author, last.time) == (47983476, "zmw_831110", at(2020, 6, 28, 13, 4))
+    assert (last.pid, last.author, last.time) == ("47983476", "zmw_831110", at(2020, 6, 28, 13, 4))
     assert last.meta.get("hidden_content") is True
     assert last.edit is not None and (last.edit.by, last.edit.at) == ("zmw_831110", at(2020, 6, 28, 13, 22))
     assert last.client == "S1Next-鹅版"
@@ -116,7 +116,7 @@ def test_hidden_content_edit_and_client_tail(rss: Path) -> None:
         "https://p.sda1.dev/0/24eaa0d50499db85df76283237ee5c20/IMG_9918351EE8F15D8A0FACF193EDC88EE5.jpeg",
     )
     assert "S1Next" not in last.text and "积分高于" not in last.text
-    assert [(q.author, q.pid) for q in posts[22].quotes] == [("主机玩家", 47956767)]
+    assert [(q.author, q.pid) for q in posts[22].quotes] == [("主机玩家", "47956767")]
 
 
 def test_other_formats_are_not_sniffed(rss: Path) -> None:

@@ -263,7 +263,8 @@ def summary(thread: Thread) -> str:
         f" · format {thread.format}",
         f"Sources:      {', '.join(thread.sources)}",
         f"Floors:       {floors}",
-        f"Span:         {span[0]:%Y-%m-%d %H:%M} → {span[1]:%Y-%m-%d %H:%M} (UTC+8)" if span
+        f"Span:         {span[0].astimezone(thread.zone):%Y-%m-%d %H:%M} → "
+        f"{span[1].astimezone(thread.zone):%Y-%m-%d %H:%M} ({thread.zone_label})" if span
         else "Span:         (no times)",
         f"Starter:      {thread.starter or '(unknown)'}",
         f"Participants: {len(authors)}; most active: {top or '-'}",

@@ -33,5 +33,6 @@ def posts_frame(thread: Thread) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
     for column in ("pid", "uid", "reply_to"):
         frame[column] = frame[column].astype("Int64")
-    frame["time"] = pd.to_datetime(frame["time"])
+    # one zone for the column: the forum's, whose wall clock the report shows
+    frame["time"] = pd.to_datetime(frame["time"], utc=True).dt.tz_convert(thread.zone)
     return frame

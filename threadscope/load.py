@@ -22,7 +22,7 @@ from threadscope.errors import (
     MixedThreadsError,
     NotAThreadError,
 )
-from threadscope.model import ParseWarning, Post, Thread
+from threadscope.model import DEFAULT_TIMEZONE, ParseWarning, Post, Thread
 
 PathArg = str | PathLike[str]
 
@@ -172,7 +172,7 @@ def assemble(pages: Sequence[Page], *, formats: Sequence[str] = ()) -> Thread:
 
     by_floor: dict[int, Post] = {}
     source_of: dict[int, str] = {}
-    pid_floor: dict[int, int] = {}
+    pid_floor: dict[str, int] = {}
     for page in ordered:
         for post in page.posts:
             if post.floor in by_floor and source_of[post.floor] != page.source:
@@ -221,10 +221,11 @@ def assemble(pages: Sequence[Page], *, formats: Sequence[str] = ()) -> Thread:
         warnings=tuple(warnings),
         missing_floors=tuple(missing),
         format="+".join(dict.fromkeys(formats)),
+        timezone=str(first("timezone") or DEFAULT_TIMEZONE),
     )
 
 
-def _settle_op(post: Post, starter: str | None, starter_uid: int | None) -> Post:
+def _settle_op(post: Post, starter: str | None, starter_uid: str | None) -> Post:
     if post.status == "deleted":
         return post
     if starter_uid is not None and post.uid is not None:

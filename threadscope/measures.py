@@ -14,8 +14,8 @@ from itertools import pairwise
 import networkx as nx
 import pandas as pd
 
-from threadscope.graph import Link, primary_links
-from threadscope.model import LINK_KINDS, Thread
+from threadscope.links import primary_links
+from threadscope.model import LINK_KINDS, Link, Thread
 
 #: Column order of each frame.
 LINK_COLUMNS: tuple[str, ...] = (

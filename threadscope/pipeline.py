@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from threadscope.graph import ThreadGraph, build_graphs, resolve_links
+from threadscope.graph import ThreadGraph, build_graphs
+from threadscope.links import resolve_links
 from threadscope.load import PathArg, load_thread
 from threadscope.measures import link_table
 from threadscope.model import Thread

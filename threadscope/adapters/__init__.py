@@ -1,4 +1,5 @@
-"""Built-in source adapters; see ``base`` for the protocol."""
+"""Source adapters: the protocol and the registry (``base``); the adapters themselves live in
+their forum's package under ``threadscope.forums``."""
 
 from __future__ import annotations
 
@@ -13,25 +14,3 @@ from threadscope.adapters.base import (
 )
 
 __all__ = ["Adapter", "Document", "Page", "adapters", "get_adapter", "register", "unregister"]
-
-_BUILTINS_REGISTERED = False
-
-#: (module, class) of the built-in adapters in sniffing order: most specific formats first.
-_BUILTINS = (
-    ("threadscope.adapters.discuz_api", "DiscuzApiAdapter"),
-    ("threadscope.adapters.rss", "RssAdapter"),
-    ("threadscope.adapters.discuz_touch", "DiscuzTouchAdapter"),
-    ("threadscope.adapters.discuz_html", "DiscuzHtmlAdapter"),
-    ("threadscope.adapters.s1text", "S1TextAdapter"),
-)
-
-
-def _register_builtins() -> None:
-    global _BUILTINS_REGISTERED
-    if _BUILTINS_REGISTERED:
-        return
-    _BUILTINS_REGISTERED = True
-    from importlib import import_module
-
-    for module_name, class_name in _BUILTINS:
-        register(getattr(import_module(module_name), class_name)())

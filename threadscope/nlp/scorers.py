@@ -25,7 +25,7 @@ from threadscope.nlp import sentiment as sentiment_mod
 from threadscope.nlp import stance as stance_mod
 
 if TYPE_CHECKING:
-    from threadscope.graph import Link
+    from threadscope.model import Link
 
 #: Column order of the scores frame (the issue's JSON Lines schema), then the scorer-set tag.
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -64,7 +64,7 @@ class Scorer(Protocol):
 def primary_targets(thread: Thread, links: Iterable[Link] | None = None) -> dict[int, int | None]:
     """Each post's target floor by ``threadscope.graph.primary_links`` (links resolved here when
     not given); ``None`` for the OP's own continuations."""
-    from threadscope.graph import answered_floor, primary_links, resolve_links
+    from threadscope.links import answered_floor, primary_links, resolve_links
 
     best = primary_links(resolve_links(thread) if links is None else links)
     return {post.floor: answered_floor(best[post.floor]) if post.floor in best else None

@@ -30,9 +30,9 @@ from importlib import resources
 
 import numpy as np
 
-from threadscope.clean import SMILEY_TOKEN
 from threadscope.nlp.features import hashed_ngrams, normalize
 from threadscope.nlp.lexicon import sentiment_matcher, smiley_tones
+from threadscope.text import SMILEY_TOKEN
 
 MODEL_FILE = "sentiment-char123.npz"
 

@@ -23,7 +23,8 @@ from typing import Any
 import pandas as pd
 
 from threadscope.errors import ThreadscopeError
-from threadscope.graph import Link, answered_floor, primary_links
+from threadscope.links import answered_floor, primary_links
+from threadscope.model import Link
 
 #: Link kinds that are a real answer to a post. ``op`` (a post with no target answers the thread)
 #: is counted apart: every thread would otherwise have floor 1 as its "most answered" post.

@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from threadscope.model import FORUM_TZ
+from threadscope.model import utc_offset_label
 from threadscope.report.data import has_columns
 from threadscope.report.keywords import Keywords
 
@@ -108,10 +108,17 @@ def post_label(floor: int, author: object, text: object, chars: int = HOVER_CHAR
 
 
 def forum_time(times: pd.Series) -> pd.Series:
-    """Timezone-aware times as naive forum (UTC+8) wall-clock times, which plotly shows as is."""
+    """Times (in the forum's zone: ``frames.posts_frame``) as naive wall-clock times, which plotly
+    shows as they are."""
     if getattr(times.dt, "tz", None) is not None:
-        return times.dt.tz_convert(FORUM_TZ).dt.tz_localize(None)
+        return times.dt.tz_localize(None)
     return times
+
+
+def zone_of(times: pd.Series) -> str:
+    """The clock the times are on, ``UTC+8`` style."""
+    known = times.dropna()
+    return utc_offset_label(known.iloc[0].utcoffset() if len(known) and known.dt.tz is not None else None)
 
 
 def rolling_window(n: int) -> int:
@@ -191,7 +198,7 @@ def posts_over_time(frame: pd.DataFrame) -> FigureSpec | None:
         note = ""
     return FigureSpec(
         "posts-over-time", "activity", "Posts over time",
-        f"Bars count posts per {label} (forum time, UTC+8); orange is the thread starter. "
+        f"Bars count posts per {label} (forum time, {zone_of(timed['time'])}); orange is the thread starter. "
         f"Click a bar to read its first floor.{note}",
         fig, 340,
     )
@@ -216,10 +223,11 @@ def posts_by_hour(frame: pd.DataFrame) -> FigureSpec | None:
         if counts.sum():
             fig.add_trace(go.Bar(x=list(range(24)), y=counts.to_numpy(), name=name, marker_color=color,
                                  hovertemplate="%{x}:00–%{x}:59 · %{y} post(s)<extra></extra>"))
-    _layout(fig, 300, barmode="stack", xaxis={"title": "hour of day (UTC+8)", "dtick": 2},
+    zone = zone_of(timed["time"])
+    _layout(fig, 300, barmode="stack", xaxis={"title": f"hour of day ({zone})", "dtick": 2},
             yaxis_title="posts")
     return FigureSpec("posts-by-hour", "activity", "Posts by hour of day",
-                      "When people post: bars count posts per hour of the day in forum time (UTC+8); "
+                      f"When people post: bars count posts per hour of the day in forum time ({zone}); "
                       "orange is the thread starter.", fig, 300)
 
 
@@ -315,7 +323,8 @@ def sentiment_over_time(frame: pd.DataFrame) -> FigureSpec | None:
         fig.update_xaxes(range=[times.quantile(0.01), times.quantile(0.99)])
     return FigureSpec(
         "sentiment-over-time", "sentiment", "Sentiment over time",
-        "The same posts on a clock (UTC+8): the line is the running mean in time order, so a mood that "
+        f"The same posts on a clock ({zone_of(scored['time'])}): the line is the running mean in time "
+        "order, so a mood that "
         "turns shows as a slope; double-click to see the whole span.", fig, 360)
 
 

@@ -34,8 +34,8 @@ from typing import Any
 
 import pandas as pd
 
-from threadscope.clean import SMILEY_TOKEN, URL_IN_TEXT
 from threadscope.nlp.snownlp_engine import cache_dir
+from threadscope.text import SMILEY_TOKEN, URL_IN_TEXT
 
 #: CJK Unified Ideographs and extension A: a word must be made of these (or be a Latin word).
 CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")

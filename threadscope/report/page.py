@@ -30,7 +30,6 @@ import pandas as pd
 import plotly.io as pio
 from plotly.io.json import to_json_plotly
 
-from threadscope.model import FORUM_TZ
 from threadscope.report.figures import FigureSpec
 
 #: Rows per table page: a screenful that renders instantly even for 20,000 posts.
@@ -80,13 +79,11 @@ def _dumps(value: Any) -> str:
 
 
 def format_time(value: Any) -> str | None:
-    """Forum wall-clock time ``YYYY-MM-DD HH:MM`` (UTC+8), or ``None``."""
+    """Wall-clock time ``YYYY-MM-DD HH:MM`` in the value's own zone (the forum's: see
+    ``frames.posts_frame``), or ``None``."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
-    stamp = pd.Timestamp(value)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert(FORUM_TZ)
-    return stamp.strftime("%Y-%m-%d %H:%M")
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
 def plain(value: Any) -> Any:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ Progress = Callable[[str], None]
 POST_TABLE: tuple[Column, ...] = (
     Column("floor", "Floor", "int"),
     Column("author", "Author", "user"),
-    Column("time", "Time (UTC+8)", "text", nowrap=True),
+    Column("time", "Time ({zone})", "text", nowrap=True),
     Column("text", "Text", "longtext"),
     Column("sentiment", "Sentiment", "tag"),
     Column("sentiment_score", "Score", "num", title="our sentiment score, −1 … +1"),
@@ -78,8 +79,8 @@ PARTICIPANT_TABLE: tuple[Column, ...] = (
     Column("is_op", "OP", "bool"),
     Column("first_floor", "First", "floor"),
     Column("last_floor", "Last", "floor"),
-    Column("first_time", "First post (UTC+8)", "text", nowrap=True),
-    Column("last_time", "Last post (UTC+8)", "text", nowrap=True),
+    Column("first_time", "First post ({zone})", "text", nowrap=True),
+    Column("last_time", "Last post ({zone})", "text", nowrap=True),
     Column("chars", "Chars", "int", title="characters of own text"),
     Column("answers_given", "Answers given", "int"),
     Column("answers_received", "Answers received", "int"),
@@ -152,8 +153,9 @@ def render_report(
         warnings=[str(w) for w in thread.warnings],
         figures=figures,
         notes=_notes(frame, links_df, keywords, {s.section for s in figures}),
-        posts=table_data(frame, POST_TABLE),
-        participants=table_data(participants, [*PARTICIPANT_TABLE, *_extra_user_columns(participants)]),
+        posts=table_data(frame, _zoned(POST_TABLE, thread.zone_label)),
+        participants=table_data(participants, [*_zoned(PARTICIPANT_TABLE, thread.zone_label),
+                                               *_extra_user_columns(participants)]),
         footer=f"threadscope {__version__} · generated {time.strftime('%Y-%m-%d %H:%M')} · "
                "one self-contained file: it loads nothing from the network",
     )
@@ -174,6 +176,11 @@ def report_measures(graph: Any) -> dict[str, pd.DataFrame]:
 def write_report(thread: Thread, path: str | Path, **options: Any) -> Path:
     """Render the report and write it to ``path`` (folders created); returns the path."""
     return write_output(path, render_report(thread, **options))
+
+
+def _zoned(columns: Iterable[Column], zone: str) -> list[Column]:
+    """Column titles naming the clock the times are on (``{zone}`` → ``UTC+8``)."""
+    return [replace(column, label=column.label.format(zone=zone)) for column in columns]
 
 
 def _extra_user_columns(participants: pd.DataFrame) -> list[Column]:
@@ -215,7 +222,8 @@ def _facts(thread: Thread, frame: pd.DataFrame, participants: pd.DataFrame,
         Fact("Floors", esc(floors[0])
              + (f"<br><small>{esc(', '.join(floors[1:]))}</small>" if floors[1:] else ""), big=True),
         Fact("Participants", esc(str(len(participants))), big=True),
-        Fact("Span (UTC+8)", esc(f"{format_time(span[0])} → {format_time(span[1])}") +
+        Fact(f"Span ({thread.zone_label})",
+             esc(" → ".join(str(format_time(end.astimezone(thread.zone))) for end in span)) +
              f"<br><small>{esc(_duration(span[1] - span[0]))}</small>" if span else "(no times)"),
         Fact("Thread starter", esc(thread.starter or "(unknown)") +
              f"<br><small>{int(frame['is_op'].sum())} post(s)</small>"),

@@ -1,6 +1,6 @@
 """S1 app API JSON (``api/mobile/index.php?module=viewthread``, Version 1 and 4) → one ``Page``.
 
-The envelope is read here; every ``message`` goes to ``threadscope.clean``. Field meanings and
+The envelope is read here; every ``message`` goes to ``threadscope.forums.discuz.clean``. Field meanings and
 traps: ../shared/reference/discuz-structure.md §3 (real S1 responses in fixtures/s1-api).
 """
 
@@ -13,12 +13,12 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from threadscope import clean
 from threadscope.adapters.base import Document, Page
-from threadscope.adapters.discuz_common import S1_FORUM, body_fields, forum_from_urls, warn
 from threadscope.errors import FormatMismatchError, ThreadNotFoundError
+from threadscope.forums.discuz import clean
+from threadscope.forums.discuz.common import S1_FORUM, DiscuzAdapter, body_fields, forum_from_urls, warn
+from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, from_timestamp, is_relative_time, parse_time
 from threadscope.model import ParseWarning, Post, PostStatus
-from threadscope.times import from_timestamp, is_relative_time, parse_time
 
 #: The S1Nyan fixtures are indented with U+00A0 (and start with a BOM): JSON allows neither as
 #: whitespace. A string literal is matched first so U+00A0 *inside* values is kept as is.
@@ -84,6 +84,12 @@ def _positive(value: Any) -> int | None:
     return number if number is not None and number > 0 else None
 
 
+def _id(value: Any) -> str | None:
+    """A Discuz id (pid, uid, tid) as text: a positive number, else ``None``."""
+    number = _positive(value)
+    return str(number) if number is not None else None
+
+
 def _text(value: Any) -> str | None:
     """A display string (names, subjects): Discuz stores them HTML-escaped."""
     if not isinstance(value, str) or not value.strip():
@@ -136,7 +142,7 @@ def _clean(message: str, attachments: Mapping[str, Mapping[str, Any]]) -> clean.
     return clean.clean_body(message, attachments={aid: item["url"] for aid, item in attachments.items()})
 
 
-class DiscuzApiAdapter:
+class DiscuzApiAdapter(DiscuzAdapter):
     """S1 app API ``viewthread`` JSON responses."""
 
     name = "api"
@@ -178,7 +184,7 @@ class DiscuzApiAdapter:
             warnings.append(warn(doc, "api_version", f"API Version {version or '(none)'} is untested; "
                                  f"read as Version {' / '.join(KNOWN_VERSIONS)}"))
         starter = _text(thread.get("author"))
-        starter_uid = _positive(thread.get("authorid"))
+        starter_uid = _id(thread.get("authorid"))
         rows = [raw for raw in raw_posts if isinstance(raw, Mapping)]
         if len(rows) < len(raw_posts):
             warnings.append(warn(doc, "bad_post", f"{len(raw_posts) - len(rows)} postlist entries are "
@@ -202,8 +208,8 @@ class DiscuzApiAdapter:
         return Page(
             source=doc.path,
             posts=tuple(posts),
-            forum=forum_from_urls(urls) or S1_FORUM,
-            tid=_positive(thread.get("tid")) or next((_positive(raw.get("tid")) for raw in rows), None),
+            forum=forum_from_urls(urls) or S1_FORUM, timezone=DISCUZ_TIMEZONE,
+            tid=_id(thread.get("tid")) or next((_id(raw.get("tid")) for raw in rows), None),
             title=_text(thread.get("subject")),
             starter=starter,
             starter_uid=starter_uid,
@@ -214,13 +220,13 @@ class DiscuzApiAdapter:
         )
 
     def _post(self, doc: Document, raw: Mapping[str, Any], previous_floor: int | None,
-              starter_uid: int | None, warnings: list[ParseWarning]) -> Post:
+              starter_uid: str | None, warnings: list[ParseWarning]) -> Post:
         floor = _floor_of(raw)
         if floor is None:
             floor = (previous_floor or 0) + 1
             warnings.append(warn(doc, "floor_inferred", f"pid {raw.get('pid')} has no floor number; "
                                  f"placed after floor {previous_floor or 0}", floor))
-        uid = _positive(raw.get("authorid"))
+        uid = _id(raw.get("authorid"))
         attachments = _attachments(raw)
         message = raw.get("message")
         status: PostStatus = "normal"
@@ -255,7 +261,7 @@ class DiscuzApiAdapter:
             time = parse_time(shown)
         return Post(
             floor=floor,
-            pid=_positive(raw.get("pid")),
+            pid=_id(raw.get("pid")),
             author=_text(raw.get("author")),
             uid=uid,
             time=time,

@@ -12,7 +12,7 @@ floor several times (``1336720-0N`` parts: six copies); the last copy of a floor
 adapter turns each kept body back into the HTML Discuz served (newlines → ``<br />``, markdown
 links → ``<a>``, the edit line → ``i.pstatus``, placeholders → ``div.locked``), cuts out the
 rating block and the attachment-tooltip text, and leaves every other cleaning step to
-``threadscope.clean.clean_body``.
+``threadscope.forums.discuz.clean.clean_body``.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pathlib import PurePath
 from typing import Any
 
 from threadscope.adapters.base import Document, Page
-from threadscope.adapters.discuz_common import body_fields
-from threadscope.clean import clean_body
 from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.clean import clean_body
+from threadscope.forums.discuz.common import S1_FORUM, DiscuzAdapter, body_fields
+from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, parse_time
 from threadscope.model import ParseWarning, Post, PostStatus, Rating
-from threadscope.times import parse_time
 
 BOM = "\ufeff"
 
@@ -168,14 +168,14 @@ def archive_to_html(body: str) -> tuple[str, PostStatus]:
     return html.replace("\r\n", "\n").replace("\n", "<br />"), "normal"
 
 
-def _name_info(path: str) -> tuple[int | None, int | None, str | None]:
+def _name_info(path: str) -> tuple[str | None, int | None, str | None]:
     """(tid, part, title) from ``TID-PART[TITLE].md``, or from the folder ``TID[TITLE]``."""
     pure = PurePath(path)
     for name in (pure.name, pure.parent.name):
         match = FILE_NAME.match(name)
         if match:
             part = match["part"]
-            return int(match["tid"]), int(part) if part else None, match["title"] or None
+            return str(int(match["tid"])), int(part) if part else None, match["title"] or None
     return None, None, None
 
 
@@ -196,7 +196,7 @@ def _blocks(text: str) -> tuple[list[tuple[re.Match[str], str]], list[str]]:
     return blocks, stray
 
 
-class S1TextAdapter:
+class S1TextAdapter(DiscuzAdapter):
     """Stage1st threads saved by the S1PlainTextArchive converter (markdown-ish ``.md``)."""
 
     name = "text"
@@ -246,7 +246,7 @@ class S1TextAdapter:
                 starter = post.author
 
         tid, part, title = _name_info(doc.path)
-        ptids = Counter(int(m) for _, chunk in kept.values() for m in PTID.findall(chunk))
+        ptids = Counter(str(int(m)) for _, chunk in kept.values() for m in PTID.findall(chunk))
         link_tid = ptids.most_common(1)[0][0] if ptids else None
         if tid is None:
             tid = link_tid
@@ -254,7 +254,8 @@ class S1TextAdapter:
             warnings.append(ParseWarning(
                 "tid_mismatch", f"file name says tid {tid}, quote links mostly ptid {link_tid}", doc.path))
         return Page(
-            source=doc.path, posts=tuple(posts), forum="stage1st", tid=tid, title=title,
+            source=doc.path, posts=tuple(posts), forum=S1_FORUM, tid=tid, title=title,
+            timezone=DISCUZ_TIMEZONE,
             starter=starter, order=part, warnings=tuple(warnings),
         )
 

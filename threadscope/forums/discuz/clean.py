@@ -65,8 +65,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from threadscope.forums.discuz.times import parse_time
 from threadscope.model import Edit, PostStatus, Quote
-from threadscope.times import parse_time
 
 # ----------------------------------------------------------------------------------------------
 # Named data. Provenance tags as in ../shared/reference/discuz-structure.md:
@@ -124,11 +124,6 @@ URL_TRAILING_PUNCT = ".,;:!?"
 SMILEY_PATH = re.compile(r"/smiley/(?P<set>[^/]+)/(?P<name>[^/?#]+?)(?:\.\w+)?(?:[?#].*)?$")
 DEFAULT_SMILEY_SET = "face2017"
 
-#: The tokens ``_smiley_token`` writes (see "Smiley tokens" above): graph matching, sentiment and
-#: keywords read them from post text, so the pattern lives beside the writer.
-SMILEY_TOKEN = re.compile(r"\[s:[^\]\s]{1,40}\]")
-#: A URL inside text, which later stages leave out of comparisons, n-grams and keywords.
-URL_IN_TEXT = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
 
 #: Image URLs that are placeholders, never content: lazy-load ``none.gif`` [S1], RSSHub's
 #: ``…/2b/undefined`` [S1 RSS], Discuz chrome icons under ``image/common``/``image/filetype``
@@ -291,7 +286,7 @@ class Body:
     status: PostStatus = "normal"
     hidden_content: bool = False
     #: pid of the post named by the ``回复 N# NAME`` form (from its findpost link)
-    reply_pid: int | None = None
+    reply_pid: str | None = None
     #: name in the ``回复 N# NAME`` form
     reply_name: str | None = None
     #: device text of the client tail (``Xiaomi MI 8 Lite, Android 10``)
@@ -336,11 +331,11 @@ def _repair_url(url: str) -> str:
     return DOUBLED_SCHEME.sub("", url.strip()).replace("&amp;", "&")
 
 
-def _pid_of(href: str) -> int | None:
+def _pid_of(href: str) -> str | None:
     if not FINDPOST_LINK.search(href):
         return None
     match = PID_PARAM.search(href.replace("&amp;", "&"))
-    return int(match.group(1)) if match else None
+    return str(int(match.group(1))) if match else None
 
 
 def _smiley_token(src: str, smilieid: str | None) -> str | None:
@@ -366,7 +361,7 @@ class _Renderer:
         self.files: list[str] = []
         self.quotes: list[Quote] = []
         self.edit: Edit | None = None
-        self.reply: tuple[int, int | None, str | None] | None = None
+        self.reply: tuple[int, str | None, str | None] | None = None
         self.hidden_content = False
         self.locked_status: PostStatus | None = None
         self.cell_depth = 0
@@ -662,7 +657,7 @@ def _strip_quoted_tail(lines: list[str]) -> list[str]:
     return lines
 
 
-def _parse_quote(raw: str, pid: int | None) -> Quote:
+def _parse_quote(raw: str, pid: str | None) -> Quote:
     lines = raw.replace("\r", "").split("\n")
     while lines and (not lines[0].strip() or QUOTE_LABEL.match(lines[0])):
         lines.pop(0)

@@ -28,11 +28,14 @@ from typing import Any
 from lxml import etree
 
 from threadscope.adapters.base import Document, Page
-from threadscope.adapters.discuz_common import (
+from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.clean import HIDDEN_STYLE, clean_element
+from threadscope.forums.discuz.common import (
     CANONICAL,
     DESKTOP_MARKER_RE,
     INLINE_TID_RE,
     RECOMMENDED_LABEL,
+    DiscuzAdapter,
     author_name,
     authorid_from_hrefs,
     body_fields,
@@ -54,10 +57,8 @@ from threadscope.adapters.discuz_common import (
     uid_from_href,
     warn,
 )
-from threadscope.clean import HIDDEN_STYLE, clean_element
-from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, parse_time
 from threadscope.model import ParseWarning, Post, PostStatus, Rating
-from threadscope.times import parse_time
 
 # --- detection (§0 "Template detection": body#nv_forum.pg_viewthread plus div#postlist) -------
 POST_MARKER_RE = re.compile(r"""id=["']?post_\d+""")
@@ -116,16 +117,16 @@ class _Draft:
     """A post's page-level fields before the thread starter is known."""
 
     floor: int | None
-    pid: int
+    pid: str
     status: PostStatus = "normal"
     author: str | None = None
-    uid: int | None = None
+    uid: str | None = None
     op_marker: bool = False
     fields: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-class DiscuzHtmlAdapter:
+class DiscuzHtmlAdapter(DiscuzAdapter):
     """Discuz! X3.x desktop viewthread pages, and bare post-body fragments."""
 
     name = "html"
@@ -167,6 +168,7 @@ class DiscuzHtmlAdapter:
         posts = tuple(_finish(draft, starter_uid) for draft in drafts)
         return Page(
             source=doc.path, posts=posts, forum=forum_of(doc, root), tid=_tid(doc, root, index),
+            timezone=DISCUZ_TIMEZONE,
             title=_title(index, root), starter=starter, starter_uid=starter_uid,
             order=_page(index, root), total_floors=thread_size(root),
             warnings=tuple(warnings),
@@ -242,10 +244,10 @@ def _has_following_content(element: Any) -> bool:
     return False
 
 
-def _tid(doc: Document, root: Any, index: _Index) -> int | None:
+def _tid(doc: Document, root: Any, index: _Index) -> str | None:
     match = INLINE_TID_RE.search(doc.text)
     if match:
-        return int(match.group(1))
+        return str(int(match.group(1)))
     tid = majority_tid(CANONICAL(root))
     if tid is not None:
         return tid
@@ -269,7 +271,7 @@ def _page(index: _Index, root: Any) -> int:
     return page_number(root)
 
 
-def _starter(index: _Index, drafts: list[_Draft]) -> tuple[str | None, int | None]:
+def _starter(index: _Index, drafts: list[_Draft]) -> tuple[str | None, str | None]:
     first = next((d for d in drafts if d.floor == 1 and d.status != "deleted"), None)
     if first is not None:
         return first.author, first.uid
@@ -279,7 +281,7 @@ def _starter(index: _Index, drafts: list[_Draft]) -> tuple[str | None, int | Non
     return None, None
 
 
-def _finish(draft: _Draft, starter_uid: int | None) -> Post:
+def _finish(draft: _Draft, starter_uid: str | None) -> Post:
     is_op = draft.floor == 1 or draft.op_marker or (
         starter_uid is not None and draft.uid == starter_uid)
     meta = {**draft.fields.pop("meta", {}), **draft.meta}
@@ -295,7 +297,7 @@ def _read_post(doc: Document, container: Any, parts: Parts, has_locked: bool,
     pid_text = (table.get("id") or "")[len("pid"):]
     if not pid_text.isdigit():
         return None
-    pid = int(pid_text)
+    pid = str(int(pid_text))
 
     if not has_class(table, "plhin") and DELETED_TEXT in text_of(table):
         numbers = [text_of(em) for em in DELETED_FLOOR_NUMBER(table)]
@@ -430,21 +432,21 @@ def _parse_fragments(doc: Document, root: Any) -> Page:
     """Bodies glued together without the page around them: author link, time, body in order."""
     posts: list[Post] = []
     author: str | None = None
-    uid: int | None = None
+    uid: str | None = None
     author_href: str | None = None
-    pending: tuple[int, Any] | None = None  # (pid, time) of the last em#authorposton
+    pending: tuple[str, Any] | None = None  # (pid, time) of the last em#authorposton
     for node in FRAGMENT_NODES(root):
         if node.tag == "a":
             author_href = node.get("href")
             author, uid = text_of(node) or None, uid_from_href(author_href)
         elif node.tag == "em":
             match = FRAGMENT_PID_RE.search(node.get("id", ""))
-            pending = (int(match.group(1)), parse_time(text_of(node))) if match else None
+            pending = (str(int(match.group(1))), parse_time(text_of(node))) if match else None
         else:
             match = FRAGMENT_PID_RE.search(node.get("id", ""))
             if not match:
                 continue
-            pid = int(match.group(1))
+            pid = str(int(match.group(1)))
             time = pending[1] if pending and pending[0] == pid else None
             body = clean_element(node)
             fields = body_fields(body)
@@ -460,4 +462,5 @@ def _parse_fragments(doc: Document, root: Any) -> Page:
                    "unknown (the posts may come from many threads)")
     return Page(source=doc.path, posts=tuple(posts),
                 forum=forum_from_urls([author_href]) or "discuz", tid=None, title=None,
+                timezone=DISCUZ_TIMEZONE,
                 order=None, warnings=(warning,))

@@ -18,10 +18,13 @@ from typing import Any
 from lxml import etree
 
 from threadscope.adapters.base import Document, Page
-from threadscope.adapters.discuz_common import (
+from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.clean import clean_element
+from threadscope.forums.discuz.common import (
     DESKTOP_MARKER_RE,
     MODERATOR_VIEW_RE,
     RECOMMENDED_LABEL,
+    DiscuzAdapter,
     author_name,
     authorid_from_hrefs,
     body_fields,
@@ -41,10 +44,8 @@ from threadscope.adapters.discuz_common import (
     uid_from_href,
     warn,
 )
-from threadscope.clean import clean_element
-from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, parse_time
 from threadscope.model import ParseWarning, Post, PostStatus, Rating
-from threadscope.times import parse_time
 
 # --- detection: touch/forum/viewthread.htm [tpl X3.5]; X3.2–3.4 `li.grey` markup -----------------
 TOUCH_POST_RE = re.compile(r"""<div[^>]*\bid=["']?pid\d+""")
@@ -81,7 +82,7 @@ THREAD_LINKS = etree.XPath('//a[contains(@href, "tid=") or contains(@href, "thre
                            '[not(ancestor::div[contains(@class, "message")])]/@href')
 
 
-class DiscuzTouchAdapter:
+class DiscuzTouchAdapter(DiscuzAdapter):
     """Discuz! touch (mobile=2) viewthread pages, X3.5 and X3.2–3.4 markup."""
 
     name = "touch"
@@ -110,7 +111,7 @@ class DiscuzTouchAdapter:
             starter_uid = authorid_from_hrefs(AUTHORID_LINKS(root))
         posts = [_settle_op(post, starter_uid) for post in posts]
         return Page(
-            source=doc.path, posts=tuple(posts), forum=forum_of(doc, root),
+            source=doc.path, posts=tuple(posts), forum=forum_of(doc, root), timezone=DISCUZ_TIMEZONE,
             tid=majority_tid(THREAD_LINKS(root)), title=_title(root), starter=starter,
             starter_uid=starter_uid, order=page_number(root), warnings=tuple(warnings),
         )
@@ -127,12 +128,12 @@ def _title(root: Any) -> str | None:
     return title_from_head(root)
 
 
-def _starter(posts: list[Post]) -> tuple[str | None, int | None]:
+def _starter(posts: list[Post]) -> tuple[str | None, str | None]:
     first = next((p for p in posts if p.floor == 1 and p.status != "deleted"), None)
     return (first.author, first.uid) if first else (None, None)
 
 
-def _settle_op(post: Post, starter_uid: int | None) -> Post:
+def _settle_op(post: Post, starter_uid: str | None) -> Post:
     is_op = post.floor == 1 or (starter_uid is not None and post.uid == starter_uid)
     return post if is_op == post.is_op else post.with_changes(is_op=is_op)
 
@@ -177,11 +178,11 @@ def _read_post(doc: Document, element: Any, warnings: list[ParseWarning]) -> Pos
         status, fields = _body(messages[0], meta)
     ratings = _ratings(element, pid_text, meta)
     fields_meta = fields.pop("meta", {})
-    return Post(floor=floor, pid=int(pid_text), author=author, uid=uid, time=time, status=status,
+    return Post(floor=floor, pid=str(int(pid_text)), author=author, uid=uid, time=time, status=status,
                 ratings=ratings, meta={**fields_meta, **meta}, **fields)
 
 
-def _author(holder: Any, meta: dict[str, Any]) -> tuple[str | None, int | None]:
+def _author(holder: Any, meta: dict[str, Any]) -> tuple[str | None, str | None]:
     if holder is None:
         return None, None
     links = holder.xpath('.//a[contains(@href, "uid")]')

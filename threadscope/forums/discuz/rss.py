@@ -3,7 +3,7 @@
 A feed holds the latest posts only, newest first: one ``item`` per floor with the title
 ``SUBJECT #N``, the body HTML in ``description``, ``pubDate`` in GMT and a findpost link with
 ``pid``/``ptid`` (fixtures/s1-rss, from AEmpire/stage1starchive). Bodies go to
-``threadscope.clean``. The XML is parsed without entity expansion, DTD loading or network.
+``threadscope.forums.discuz.clean``. The XML is parsed without entity expansion, DTD loading or network.
 """
 
 from __future__ import annotations
@@ -16,11 +16,19 @@ from typing import Any
 
 from lxml import etree
 
-from threadscope import clean
 from threadscope.adapters.base import Document, Page
-from threadscope.adapters.discuz_common import S1_FORUM, body_fields, forum_from_urls, majority_tid, warn
 from threadscope.errors import NotAThreadError
-from threadscope.model import FORUM_TZ, ParseWarning, Post
+from threadscope.forums.discuz import clean
+from threadscope.forums.discuz.common import (
+    S1_FORUM,
+    DiscuzAdapter,
+    body_fields,
+    forum_from_urls,
+    majority_tid,
+    warn,
+)
+from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, DISCUZ_TZ
+from threadscope.model import ParseWarning, Post
 
 #: How far into the file sniff looks: the channel head (title, link, atom:link) ends before
 #: byte ~900 in every fixture; 4 KiB leaves room for a stylesheet line or comments.
@@ -55,8 +63,8 @@ def _pub_time(value: str) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     if parsed is None or parsed.tzinfo is None:  # "-0000" means UTC with unknown local zone
-        return None if parsed is None else parsed.replace(tzinfo=FORUM_TZ)
-    return parsed.astimezone(FORUM_TZ)
+        return None if parsed is None else parsed.replace(tzinfo=DISCUZ_TZ)
+    return parsed.astimezone(DISCUZ_TZ)
 
 
 def _infer_floors(floors: Sequence[int | None]) -> list[int | None]:
@@ -71,7 +79,7 @@ def _infer_floors(floors: Sequence[int | None]) -> list[int | None]:
     return filled
 
 
-class RssAdapter:
+class RssAdapter(DiscuzAdapter):
     """RSSHub feeds of a Stage1st thread."""
 
     name = "rss"
@@ -126,7 +134,7 @@ class RssAdapter:
         return Page(
             source=doc.path,
             posts=tuple(posts),
-            forum=forum_from_urls([channel_link, *links]) or S1_FORUM,
+            forum=forum_from_urls([channel_link, *links]) or S1_FORUM, timezone=DISCUZ_TIMEZONE,
             tid=majority_tid([*links, channel_link]),
             title=title.strip() or None,
             starter=starter,
@@ -159,7 +167,7 @@ class RssAdapter:
         pid = clean.PID_PARAM.search(link)  # the item link is a findpost link
         return Post(
             floor=floor,
-            pid=int(pid.group(1)) if pid else None,
+            pid=str(int(pid.group(1))) if pid else None,
             author=author,
             time=_pub_time(_text(item, "pubDate")),
             status=body.status,

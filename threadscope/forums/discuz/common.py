@@ -2,7 +2,7 @@
 ``body_fields``, ``warn`` and the URL helpers serve the API, RSS and text adapters as well.
 
 Everything here reads page chrome: floor labels, uids, thread ids, hosts, rating rows,
-``div.locked`` placeholders. Post bodies go to ``threadscope.clean`` and nowhere else.
+``div.locked`` placeholders. Post bodies go to ``threadscope.forums.discuz.clean`` and nowhere else.
 References are to ../shared/reference/discuz-structure.md (§ numbers).
 """
 
@@ -19,10 +19,11 @@ import lxml.html
 from lxml import etree
 
 from threadscope.adapters.base import Document
-from threadscope.clean import Body
 from threadscope.errors import NotAThreadError
+from threadscope.forums.discuz.clean import Body
+from threadscope.forums.discuz.resolver import DiscuzResolver
+from threadscope.forums.discuz.times import is_relative_time
 from threadscope.model import ParseWarning, PostStatus, Rating
-from threadscope.times import is_relative_time
 
 # Profile links: plain `home.php?mod=space&uid=N` (csolbbs X3.3) and rewritten
 # `space-uid-N.html` (S1, `home_space` in setting_rewritestatus) — §1.3 "author uid".
@@ -68,6 +69,13 @@ RATING_COUNT_RE = re.compile(r"\d+")
 RATING_SUM_RE = re.compile(r"\s*[+-]?\s*\d+\s*$")
 
 
+class DiscuzAdapter:
+    """What every Discuz source shares beyond its page chrome: who-answers-whom is read the
+    Discuz way (quotes by pid or header, ``回复 N#``, 楼上/N楼/@name)."""
+
+    resolver = DiscuzResolver()
+
+
 def warn(doc: Document, code: str, message: str, floor: int | None = None) -> ParseWarning:
     return ParseWarning(code=code, message=message, source=doc.path, floor=floor)
 
@@ -111,17 +119,17 @@ def own_text(element: etree._Element) -> str:
     return " ".join(" ".join(part.split()) for part in element.xpath("./text()") if part.strip())
 
 
-def uid_from_href(href: str | None) -> int | None:
+def uid_from_href(href: str | None) -> str | None:
     match = UID_RE.search(href or "")
-    return int(match.group(1)) if match else None
+    return str(int(match.group(1))) if match else None
 
 
-def authorid_from_hrefs(hrefs: Iterable[str]) -> int | None:
+def authorid_from_hrefs(hrefs: Iterable[str]) -> str | None:
     """The uid of the first 只看该作者/只看楼主 link with a non-zero ``authorid=``."""
     for href in hrefs:
         match = AUTHORID_RE.search(href)
         if match and int(match.group(1)):
-            return int(match.group(1))
+            return str(int(match.group(1)))
     return None
 
 
@@ -198,9 +206,9 @@ def forum_from_urls(urls: Iterable[str | None]) -> str | None:
     return None
 
 
-def majority_tid(hrefs: Iterable[str]) -> int | None:
+def majority_tid(hrefs: Iterable[str]) -> str | None:
     """The thread id most page links point at (quotes can point at other threads)."""
-    counts = Counter(int(m.group(1)) for href in hrefs for m in [TID_RE.search(href)] if m)
+    counts = Counter(str(int(m.group(1))) for href in hrefs for m in [TID_RE.search(href)] if m)
     return counts.most_common(1)[0][0] if counts else None
 
 

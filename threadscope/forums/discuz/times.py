@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from threadscope.model import FORUM_TZ
+#: Discuz sites read here display Beijing time; China has kept UTC+8 without DST since 1991.
+DISCUZ_TIMEZONE = "Asia/Shanghai"
+DISCUZ_TZ = ZoneInfo(DISCUZ_TIMEZONE)
 
 ABSOLUTE_TIME = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
@@ -33,7 +36,7 @@ def parse_time(text: str) -> datetime | None:
     try:
         return datetime(
             int(match["y"]), int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"]),
-            int(match["S"] or 0), tzinfo=FORUM_TZ,
+            int(match["S"] or 0), tzinfo=DISCUZ_TZ,
         )
     except ValueError:
         return None
@@ -45,7 +48,7 @@ def from_timestamp(value: str | int | float | None) -> datetime | None:
         seconds = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return datetime.fromtimestamp(seconds, tz=FORUM_TZ) if seconds > 0 else None
+    return datetime.fromtimestamp(seconds, tz=DISCUZ_TZ) if seconds > 0 else None
 
 
 def is_relative_time(text: str) -> bool:
