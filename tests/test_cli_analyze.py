@@ -52,12 +52,12 @@ def test_pipeline_reports_every_stage_once() -> None:
     seen: list[str] = []
     analysis = analyze(SEED, snownlp=False, progress=seen.append)
     assert seen == list(STAGES[:-1])
-    assert len(analysis.scores) == len(analysis.thread.posts) == 41
+    assert len(analysis.posts) == len(analysis.thread.posts) == 41
     assert set(analysis.links["kind"]) >= {"quote", "op"}
-    scored = analysis.scores.dropna(subset=["stance", "target_floor"])
-    edges = analysis.graph.posts.edges
+    scored = analysis.posts.dropna(subset=["stance", "target"])
+    edges = analysis.post_graph.edges
     assert len(scored) > 30
-    for floor, target, stance in zip(scored["floor"], scored["target_floor"], scored["stance"], strict=True):
+    for floor, target, stance in zip(scored["floor"], scored["target"], scored["stance"], strict=True):
         assert edges[int(floor), int(target)]["stance"] == stance
 
 

@@ -19,7 +19,8 @@ from threadscope.load import load_thread
 from .conftest import FIXTURES, SAMPLES
 
 SEED = SAMPLES / "thread-agi-empire.md"
-CSV_HEADER = "source_floor,target_floor,kind,confidence,source_author,target_author,reason"
+CSV_HEADER = ("forum,thread,source_floor,target_floor,kind,confidence,source_author,target_author,reason,"
+              "evidence,is_reply,stance")
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -33,7 +34,7 @@ def read_csv(text: str) -> list[dict[str, str]]:
 
 def test_csv_edge_list(tmp_path: Path) -> None:
     out = tmp_path / "links.csv"
-    code, _, err = run(str(SEED), "--format", "csv", "-o", str(out))
+    code, _, err = run(str(SEED), "--to", "csv", "-o", str(out))
     assert code == 0, err
     assert err == (f"Wrote csv posts graph (41 nodes, 39 edges; 0 unresolved links, 0 link problems)"
                    f" to {out}\n")
@@ -42,12 +43,13 @@ def test_csv_edge_list(tmp_path: Path) -> None:
     rows = read_csv(text)
     assert len(rows) == 39
     assert rows[[r["source_floor"] for r in rows].index("10")] == {
-        "source_floor": "10", "target_floor": "7", "kind": "quote", "confidence": "0.95",
-        "source_author": "哈利谢顿", "target_author": "黑哥啥时改密码", "reason": ""}
+        "forum": "stage1st", "thread": "2267042", "source_floor": "10", "target_floor": "7", "kind": "quote",
+        "confidence": "0.95", "source_author": "哈利谢顿", "target_author": "黑哥啥时改密码", "reason": "",
+        "evidence": "author+time 黑哥啥时改密码 2025-11-12 15:48", "is_reply": "True", "stance": ""}
 
 
 def test_csv_keeps_unresolved_links_with_a_reason(fixtures: Path) -> None:
-    code, out, _ = run(str(FIXTURES / "s1-rss" / "stage1starchive-1944003.xml"), "--format", "csv", "-o", "-")
+    code, out, _ = run(str(FIXTURES / "s1-rss" / "stage1starchive-1944003.xml"), "--to", "csv", "-o", "-")
     assert code == 0
     unresolved = [r for r in read_csv(out) if not r["target_floor"] and r["kind"] == "quote"]
     assert [(r["source_floor"], r["reason"]) for r in unresolved][:2] == [
@@ -85,7 +87,7 @@ def test_pages_of_one_thread_together(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["does/not/exist.md"], "Error: does/not/exist.md: no such file\n"),
-    ([str(SEED), "--input-format", "api"], None),
+    ([str(SEED), "--format", "api"], None),
 ])
 def test_bad_input_is_one_line_exit_1(tmp_path: Path, args: list[str], message: str | None) -> None:
     code, out, err = run(*args, "-o", str(tmp_path / "x.csv"))
@@ -106,7 +108,7 @@ def test_unwritable_output_is_one_line_exit_1(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (["--format", "pdf", "-o", "x"], "'pdf' is not one of 'gexf', 'graphml', 'csv'"),
+    (["--to", "pdf", "-o", "x"], "'pdf' is not one of 'gexf', 'graphml', 'csv'"),
     (["--nodes", "floors", "-o", "x"], "'floors' is not one of 'posts', 'users'"),
     ([], "Missing option '-o'"),
 ])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from threadscope import measures
+from threadscope import frames, measures
 from threadscope.graph import ThreadGraph, build_graphs
 from threadscope.load import load_thread
 
@@ -53,14 +53,17 @@ def test_declared_column_order(seed: ThreadGraph, function, graph: str, columns:
     assert tuple(function(getattr(seed, graph)).columns) == columns
 
 
-def test_link_table(seed: ThreadGraph) -> None:
-    table = measures.link_table(seed.thread, seed.links)
-    assert tuple(table.columns) == measures.LINK_COLUMNS == (
-        "source_floor", "target_floor", "kind", "confidence", "source_author", "target_author", "reason")
+def test_links_frame(seed: ThreadGraph) -> None:
+    table = frames.links_frame(seed.thread, seed.links)
+    assert tuple(table.columns) == frames.LINK_COLUMNS == (
+        "forum", "thread", "source_floor", "target_floor", "kind", "confidence", "source_author",
+        "target_author", "reason", "evidence", "is_reply", "stance")
     assert len(table) == 39
     assert row(table, "source_floor", 38) == {
-        "source_floor": 38, "target_floor": 27, "kind": "implicit", "confidence": 0.4,
-        "source_author": "碧空之歌P", "target_author": "ackroyd", "reason": None}
+        "forum": "stage1st", "thread": "2267042", "source_floor": 38, "target_floor": 27, "kind": "implicit",
+        "confidence": 0.4, "source_author": "碧空之歌P", "target_author": "ackroyd", "reason": None,
+        "evidence": "echo '未来之星'", "is_reply": True, "stance": None}
+    assert int(table["is_reply"].sum()) == 12  # 10 quotes and 2 implicit; 27 answer the thread
 
 
 def test_most_answered(seed: ThreadGraph) -> None:
@@ -115,7 +118,7 @@ def test_reciprocity(seed: ThreadGraph) -> None:
 def test_user_centrality(seed: ThreadGraph) -> None:
     frame = measures.user_centrality(seed.users)
     op = frame.iloc[0].to_dict()
-    assert (op["user"], op["posts"], op["answers_given"], op["answers_received"]) == ("哈利谢顿", 4, 2, 29)
+    assert (op["user"], op["posts"], op["links_given"], op["links_received"]) == ("哈利谢顿", 4, 2, 29)
     assert (op["out_degree"], op["in_degree"]) == (2, 28)
     assert frame["betweenness"].idxmax() == 0
 

@@ -65,7 +65,7 @@ def test_registered_adapter_round_trips_the_parse_output(jsonl_seed: Path, jsonl
     assert again.format == "jsonl"
     assert again.posts == original.posts
     analysis = analyze(jsonl_seed, snownlp=False)
-    assert len(analysis.scores) == 41 and analysis.graph.posts.number_of_edges() > 30
+    assert len(analysis.posts) == 41 and analysis.post_graph.number_of_edges() > 30
 
 
 def test_unregistered_format_is_not_a_thread(jsonl_seed: Path) -> None:

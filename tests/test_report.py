@@ -6,18 +6,20 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from html import escape as html_escape
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from threadscope import measures
+from threadscope.analysis import analyze_thread
 from threadscope.forums.discuz.times import DISCUZ_TZ
-from threadscope.frames import posts_frame
-from threadscope.graph import build_graphs
+from threadscope.frames import model_frame
+from threadscope.keywords import extract_keywords
 from threadscope.load import load_thread
 from threadscope.model import Edit, ParseWarning, Post, Quote, Rating, Thread
 from threadscope.report import Pseudonyms, anonymize_thread, render_report, write_report
-from threadscope.report.keywords import extract_keywords
 from threadscope.report.page import json_for_html, plotly_js
 
 from .report_helpers import (
@@ -90,9 +92,9 @@ def test_seed_report_values(seed: tuple[object, str]) -> None:
     people = {row["author"]: row for row in table_rows(data, "participants")}
     assert len(people) == 34
     assert people["哈利谢顿"]["posts"] == 4 and people["哈利谢顿"]["is_op"] is True
-    assert people["logiccat"]["answers_received"] == 3
+    assert people["logiccat"]["replies_received"] == 3
     assert "community" in people["logiccat"]
-    assert '<a href="#floor-15">#15</a> logiccat (3 answer(s))' in html
+    assert '<a href="#floor-15">#15</a> logiccat (3 replies)' in html
     assert "41 floors" in html and "tid 2267042" in html
 
 
@@ -142,25 +144,62 @@ def test_json_for_html_escapes_what_html_parsers_see() -> None:
 
 
 def test_report_without_scores_says_what_is_missing() -> None:
-    thread = load_thread(SEED)
-    html = render_report(thread)
+    html = render_report(analyze_thread(load_thread(SEED), scorers=[]))
     data = report_data(html)
     assert set(data["figures"]) == {"posts-over-time", "posts-by-hour", "top-posters", "keywords",
                                     "keyword-shift", "user-network", "reply-trees"}
-    assert "No sentiment scores were given to the report" in html
-    assert "No reply links were given to the report" not in html
+    assert "No sentiment scorer was run" in html and "No stance scorer was run" in html
     assert len(table_rows(data, "posts")) == 41
 
 
-def test_links_without_measures_say_what_is_missing() -> None:
-    thread = load_thread(SEED)
-    html = render_report(thread, links=build_graphs(thread).links)
-    assert "user-network" in report_data(html)["figures"]
-    assert "debates" not in report_data(html)["figures"]
+def test_overview_reply_trees_and_network_agree_with_the_measures() -> None:
+    """The report draws the analysis's numbers: nothing it shows is counted a second way."""
+    analysis = analyze_thread(load_thread(SEED), snownlp=False, keywords=False)
+    html = render_report(analysis)
+    data = report_data(html)
+    # Overview: the audience measure's shares, the most-answered measure's reply counts.
+    share = analysis.measures["audience"].set_index("audience")["share"]
+    assert html_escape(f"of all links {share['thread']:.0%} answer the thread, {share['op']:.0%} the "
+                       f"starter's posts, {share['each_other']:.0%} each other") in html
+    assert "69% answer the thread, 5% the starter" in html
+    most = analysis.measures["most_answered"].set_index("floor")
+    assert f'<a href="#floor-15">#15</a> logiccat ({most.at[15, "replies"]} replies)' in html
+    # Reply trees: each post drawn under its reply_parent (measures.reply_parents), roots as measured.
+    parents = measures.reply_parents(analysis.post_graph)
+    trees = data["figures"]["reply-trees"]["data"]
+    roots = [int(t["customdata"][0]) for t in trees if t.get("mode") == "markers"]
+    assert roots == analysis.measures["reply_trees"]["root_floor"].head(len(roots)).tolist()
+    for lines in (t for t in trees if t.get("mode") == "lines"):
+        xs = lines["x"]
+        for parent, child in zip(xs[0::3], xs[1::3], strict=True):
+            assert parents[child] == parent
+    # Network: one hover per pair, with the user_pairs measure's counts.
+    pairs = analysis.measures["user_pairs"]
+    hovers = [h for t in data["figures"]["user-network"]["data"] for h in (t.get("hovertext") or [])
+              if "⇄" in h]
+    assert len(hovers) == len(pairs)
+    for a, b, n in pairs[["user_a", "user_b", "replies"]].itertuples(index=False):
+        assert any(h.startswith(f"{a} ⇄ {b}: {n} repl(ies)") for h in hovers)
+
+
+def test_a_custom_scorer_shows_in_the_posts_table() -> None:
+    class Length:
+        name, version, columns = "length", "0", ("n_words",)
+
+        def score(self, context: object) -> dict[str, list[int]]:
+            return {"n_words": [len(post.text.split()) for post in context.posts]}  # type: ignore[attr-defined]
+
+    analysis = analyze_thread(load_thread(SEED), scorers=["sentiment", "stance", Length()], keywords=False)
+    data = report_data(render_report(analysis))
+    assert "n_words" in [c["key"] for c in data["posts"]["columns"]]
+    rows = table_rows(data, "posts")
+    assert rows[2]["n_words"] == len(load_thread(SEED).post(3).text.split())
+    assert analysis.scorers == "custom (char123-lr+s1-lexicon/2+s1-stance-rules/3+length/0)"
 
 
 def test_write_report(tmp_path: Path) -> None:
-    target = write_report(load_thread(SEED), tmp_path / "sub" / "seed.html", title="自定义 <标题>")
+    analysis = analyze_thread(load_thread(SEED), snownlp=False, keywords=False)
+    target = write_report(analysis, tmp_path / "sub" / "seed.html", title="自定义 <标题>")
     html = target.read_text(encoding="utf-8")
     assert "<h1>自定义 &lt;标题&gt;</h1>" in html
 
@@ -233,7 +272,7 @@ def test_pseudonym_frames_map_name_columns() -> None:
 
 
 def test_keywords_of_the_seed_thread() -> None:
-    found = extract_keywords(posts_frame(load_thread(SEED)))
+    found = extract_keywords(model_frame(load_thread(SEED)))
     top = found.overall["term"].tolist()
     assert top[:2] == ["AGI", "AI"]
     # jieba words, checked against the text: 人类 in floors 1 3 8 30 31 37 (also inside 全人类 and
@@ -247,10 +286,11 @@ def test_keywords_of_the_seed_thread() -> None:
     assert "AGI" in found.shift.index
 
 
-def test_thread_alone_gives_the_conversation_from_its_own_graph() -> None:
-    thread = load_thread(SEED)
-    data = report_data(render_report(thread, keywords=False))
+def test_report_without_keywords_says_so() -> None:
+    html = render_report(analyze_thread(load_thread(SEED), snownlp=False, keywords=False))
+    data = report_data(html)
     assert {"user-network", "reply-trees"} <= set(data["figures"])
+    assert "keywords" not in data["figures"] and "Keywords were not computed." in html
     posts = table_rows(data, "posts")
     assert next(p for p in posts if p["floor"] == 10)["target"] == 7
 
@@ -265,7 +305,7 @@ def test_big_thread_report(fixtures: Path) -> None:
     kinds = {t["type"] for t in data["figures"]["sentiment-by-floor"]["data"]}
     assert kinds == {"scattergl"}
     assert "debates" in data["figures"]
-    overall = extract_keywords(posts_frame(thread)).overall
+    overall = extract_keywords(model_frame(thread)).overall
     top = overall["term"].tolist()[:5]
     # 太子 (Vivio) is in 602 of the 3,011 posts; 少侠 alone is dropped, it is nearly always 风少侠.
     assert top[0] == "太子" and overall["posts"].iloc[0] == 602
@@ -284,15 +324,17 @@ def test_disputed_posts_count_real_replies_not_answers_to_the_thread(seed: tuple
 
 
 def test_answers_column_names_the_post_the_stance_is_toward(fixtures: Path) -> None:
-    """One rule (graph.primary_links) picks a post's target for the scores and for the table,
+    """One rule (links.primary_links) picks a post's target for the scores and for the table,
     also in a later part of a thread where floor 1 is not in the files."""
-    from threadscope.pipeline import analyze_thread, render_analysis
+    from threadscope.links import primary_targets, resolve_links
+    from threadscope.nlp.scorers import score_thread
 
     part = load_thread(next((fixtures / "s1-text").glob("1558768-02*.md")))
     analysis = analyze_thread(part, snownlp=False)
-    rows = table_rows(report_data(render_analysis(analysis)), "posts")
+    rows = table_rows(report_data(render_report(analysis)), "posts")
     shown = {row["floor"]: row["target"] for row in rows}
+    scores = score_thread(part, snownlp=False, targets=primary_targets(part, resolve_links(part)))
     scored = {int(f): (None if pd.isna(t) else int(t))
-              for f, t in zip(analysis.scores["floor"], analysis.scores["target_floor"], strict=True)}
+              for f, t in zip(scores["floor"], scores["target_floor"], strict=True)}
     assert shown == scored
     assert sum(target == 1 for target in shown.values()) > 40

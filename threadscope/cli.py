@@ -65,6 +65,16 @@ paths_argument = click.argument(
 )
 
 
+def _scorer_names(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    return tuple(name.strip() for name in value.split(",") if name.strip()) if value else None
+
+
+scorers_option = click.option(
+    "--scorers", callback=_scorer_names, metavar="NAME,...",
+    help="Scorers to run, in order (default: sentiment,stance,snownlp); `threadscope scorers` "
+         "lists them, plugins included.")
+
+
 def format_option(command: F) -> F:
     return click.option(
         "--format", "format_", default="auto", show_default=True,
@@ -113,34 +123,34 @@ def parse(paths: tuple[Path, ...], format_: str, output: Path | None, with_html:
 
 @cli.command()
 @paths_argument
-@click.option("--format", "format_", default=None, type=click.Choice(GRAPH_FORMATS),
-              help="Output format: gexf (opens in Gephi), graphml, or csv (the edge list). "
+@format_option
+@click.option("--to", "to", default=None, type=click.Choice(GRAPH_FORMATS),
+              help="Output format: gexf (opens in Gephi), graphml, or csv (the links table). "
                    "Default: from the -o file's ending, else gexf.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Write the graph here; '-' for stdout.")
 @click.option("--nodes", default="posts", show_default=True, type=click.Choice(GRAPH_NODES),
               help="One node per post (edges: who answers which post) or per user (weighted).")
-@click.option("--input-format", "input_format", default="auto", show_default=True,
-              type=click.Choice(_format_names()), help="Input format; 'auto' detects it per file.")
 @reports_errors
-def graph(paths: tuple[Path, ...], format_: str | None, output: Path, nodes: str, input_format: str) -> None:
+def graph(paths: tuple[Path, ...], format_: str, to: str | None, output: Path, nodes: str) -> None:
     """Resolve who answers whom in THREAD and export the reply graph.
 
     Every quote, 回复 N# reply and textual pointer (楼上, N楼, @NAME, an echoed phrase) is
     resolved to the floor it answers; posts with none answer the thread (floor 1). The CSV
-    has one row per link with the columns source_floor, target_floor, kind, confidence,
-    source_author, target_author, reason (target_floor empty for an unresolved quote).
+    is the links table: one row per link with the columns forum, thread, source_floor,
+    target_floor, kind, confidence, source_author, target_author, reason, evidence, is_reply,
+    stance (target_floor empty for an unresolved quote).
 
     \b
     Examples:
       threadscope graph samples/thread-agi-empire.md -o seed.gexf
-      threadscope graph page-1.html page-2.html --format csv -o links.csv
+      threadscope graph page-1.html page-2.html --to csv -o links.csv
       threadscope graph samples/thread-agi-empire.md --nodes users -o users.graphml
     """
     from threadscope.graph import build_graphs
 
-    fmt = format_ or GRAPH_SUFFIXES.get(output.suffix.lower(), "gexf")
-    graphs = build_graphs(load_thread(list(paths), format=input_format))
+    fmt = to or GRAPH_SUFFIXES.get(output.suffix.lower(), "gexf")
+    graphs = build_graphs(load_thread(list(paths), format=format_))
     if str(output) == "-":
         click.get_binary_stream("stdout").write(render_graph(graphs, fmt, nodes=nodes))
         return
@@ -159,23 +169,29 @@ def graph(paths: tuple[Path, ...], format_: str | None, output: Path, nodes: str
               help="Write JSON Lines (one post per line) here; '-' for stdout.")
 @click.option("--no-snownlp", "no_snownlp", is_flag=True,
               help="Skip snownlp's raw value (slow on big threads; cached on disk otherwise).")
+@scorers_option
 @reports_errors
-def score(paths: tuple[Path, ...], format_: str, output: Path, no_snownlp: bool) -> None:
+def score(paths: tuple[Path, ...], format_: str, output: Path, no_snownlp: bool,
+          scorers: tuple[str, ...] | None) -> None:
     """Score every post of THREAD: sentiment, snownlp's raw value, stance toward its target and
     toward the thread starter.
 
     Each line has floor, pid, author, target_floor, sentiment (neg/neu/pos), sentiment_score
     (-1..1), sentiment_confidence, snownlp, stance (agree/disagree/neutral), stance_confidence,
-    stance_op and scorers (the scorer set's name and version).
+    stance_op and scorers (the scorer set's name and version), then the columns of any other
+    scorer chosen with --scorers.
 
     \b
     Examples:
       threadscope score samples/thread-agi-empire.md -o scores.jsonl
       threadscope score big-thread/ --no-snownlp -o -
+      threadscope score samples/thread-agi-empire.md --scorers sentiment,stance,my-scorer -o -
     """
+    from threadscope.analysis import choose_scorers
     from threadscope.nlp.scorers import score_thread
 
-    frame = score_thread(load_thread(list(paths), format=format_), snownlp=not no_snownlp)
+    chosen = choose_scorers(scorers, snownlp=not no_snownlp, workers=None, cache=True)
+    frame = score_thread(load_thread(list(paths), format=format_), scorers=chosen)
     frame["scorers"] = frame.attrs["scorers"]
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     if write_json_lines(records, output):
@@ -192,9 +208,10 @@ def score(paths: tuple[Path, ...], format_: str, output: Path, no_snownlp: bool)
               help="Replace user names everywhere with stable pseudonyms (U001, U002, …).")
 @click.option("--no-snownlp", "no_snownlp", is_flag=True,
               help="Skip snownlp's raw value (the slow column; cached on disk otherwise).")
+@scorers_option
 @reports_errors
 def analyze(paths: tuple[Path, ...], format_: str, output: Path | None, title: str | None,
-            anonymize: bool, no_snownlp: bool) -> None:
+            anonymize: bool, no_snownlp: bool, scorers: tuple[str, ...] | None) -> None:
     """Analyse THREAD and write one self-contained interactive HTML report.
 
     Runs parse → reply graph → sentiment and stance scores → graph measures → report, and
@@ -212,7 +229,8 @@ def analyze(paths: tuple[Path, ...], format_: str, output: Path | None, title: s
         def advance(stage: str) -> None:
             bar.update(1 if stage != pipeline.STAGES[0] else 0, stage)
 
-        analysis = pipeline.analyze(list(paths), format=format_, snownlp=not no_snownlp, progress=advance)
+        analysis = pipeline.analyze(list(paths), format=format_, scorers=scorers, snownlp=not no_snownlp,
+                                    progress=advance)
         advance("report")
         written = pipeline.write_analysis_report(analysis, output, title=title, anonymize=anonymize)
         bar.update(1, "done")
@@ -238,6 +256,17 @@ def eval_command(gold: Path, root: Path | None, no_snownlp: bool) -> None:
     from threadscope.nlp.evaluate import evaluate, format_report
 
     click.echo(format_report(evaluate(gold, root=root, snownlp=not no_snownlp)))
+
+
+@cli.command(name="scorers")
+def list_scorers() -> None:
+    """List the scorers --scorers can name (built-in, then installed plugins), default set first."""
+    from threadscope.nlp.scorers import DEFAULT_SCORERS, available_scorers
+
+    for name, factory in available_scorers().items():
+        scorer = factory()
+        default = " (default)" if name in DEFAULT_SCORERS else ""
+        click.echo(f"{name:24} {scorer.name}/{scorer.version}: {', '.join(scorer.columns)}{default}")
 
 
 @cli.command(name="adapters")

@@ -2,8 +2,9 @@
 
 ``render_graph`` turns a ``ThreadGraph`` into the bytes of one format; ``write_graph`` writes
 them to a file (the ``threadscope graph`` command's one library call). The CSV of the post graph
-is the link list with ``LINK_COLUMNS`` (unresolved links included: empty ``target_floor`` and a
-``reason``); the CSV of the user graph is its weighted edge list (``USER_EDGE_COLUMNS``).
+is the links frame (``frames.LINK_COLUMNS``: unresolved links included, with an empty
+``target_floor`` and a ``reason``); the CSV of the user graph is its weighted edge list
+(``USER_EDGE_COLUMNS``).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def render_graph(graphs: ThreadGraph, format: str, *, nodes: str = "posts") -> b
     """The post or user graph of ``graphs`` as GEXF, GraphML or CSV (UTF-8)."""
     import networkx as nx
 
-    from threadscope.measures import link_table
+    from threadscope.frames import links_frame
 
     if format not in GRAPH_FORMATS:
         raise UnknownChoiceError("graph format", format, GRAPH_FORMATS)
@@ -84,7 +85,7 @@ def render_graph(graphs: ThreadGraph, format: str, *, nodes: str = "posts") -> b
         raise UnknownChoiceError("graph", nodes, GRAPH_NODES)
     graph = graphs.posts if nodes == "posts" else graphs.users
     if format == "csv":
-        table = link_table(graphs.thread, graphs.links) if nodes == "posts" else user_edge_table(graph)
+        table = links_frame(graphs.thread, graphs.links) if nodes == "posts" else user_edge_table(graph)
         return table.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
     buffer = io.BytesIO()
     if format == "gexf":

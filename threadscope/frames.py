@@ -1,38 +1,156 @@
-"""pandas views of a thread, one builder per table, each with its column order declared once.
+"""The analysis as tables: one row per post, per link, per person, each carrying ``forum`` and
+``thread`` columns so that frames of many threads concatenate. Column sets are declared once here
+(and documented in the README); every later reader (the report, exports, corpus mode) takes
+them as they are.
 
-Later stages add their own columns (graph targets, scores) by joining on ``floor``; nothing here
-computes anything the model does not already hold.
+``posts``
+    ``POST_COLUMNS``: what the model holds, flattened; then ``LINK_POST_COLUMNS``: the post it
+    answers (``target``, the rule every stage shares: ``links.primary_links``), how
+    (``link_kind``, ``link_confidence``), its parent in the reply trees (``reply_parent``:
+    ``measures.reply_parents``) and the floors that reply to it (``answered_by``); then the
+    scorers' columns (``threadscope.nlp.scorers``).
+``links``
+    ``LINK_COLUMNS``: every link, unresolved ones included (``target_floor`` empty, with
+    ``reason``); ``is_reply`` marks a quote/reply/implicit link between two different posts that
+    are both here (``measures.REPLY_KINDS``), ``stance`` the source post's stance when this link
+    is the one it was measured toward.
+``users``
+    ``USER_COLUMNS``: per author, activity and scores from the posts frame, replies given and
+    received from the links frame, and the graph measures (centrality, reciprocity, community).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
 import pandas as pd
 
-from threadscope.model import Thread
+from threadscope import measures
+from threadscope.links import answered_floor
+from threadscope.model import Link, Thread
 
-#: Column order of ``posts_frame``.
+#: The thread a row belongs to: the forum's name and the thread's key (``Thread.key``).
+KEY_COLUMNS: tuple[str, ...] = ("forum", "thread")
+
+#: Model fields of ``posts``, in order.
 POST_COLUMNS: tuple[str, ...] = (
-    "floor", "pid", "author", "uid", "time", "is_op", "status", "text", "n_chars", "n_quotes",
-    "quoted_authors", "reply_to", "edited_by", "edited_at", "rating_total", "n_ratings", "client",
-    "n_smileys", "n_images", "n_links",
+    *KEY_COLUMNS, "floor", "id", "pid", "parent", "author", "uid", "time", "is_op", "status", "text",
+    "n_chars", "n_quotes", "quoted_authors", "reply_to", "edited_by", "edited_at", "rating_total",
+    "n_ratings", "client", "n_smileys", "n_images", "n_links",
+)
+#: What ``posts`` says about each post's place in the conversation.
+LINK_POST_COLUMNS: tuple[str, ...] = ("target", "link_kind", "link_confidence", "reply_parent", "answered_by")
+LINK_COLUMNS: tuple[str, ...] = (
+    *KEY_COLUMNS, "source_floor", "target_floor", "kind", "confidence", "source_author", "target_author",
+    "reason", "evidence", "is_reply", "stance",
+)
+USER_COLUMNS: tuple[str, ...] = (
+    *KEY_COLUMNS, "author", "posts", "is_op", "first_floor", "last_floor", "first_time", "last_time", "chars",
+    "replies_given", "replies_received", "mean_sentiment", "mean_snownlp", "agree", "disagree",
+    "links_given", "links_received", "out_degree", "in_degree", "betweenness",
+    "answers_users", "answered_by_users", "mutual_users", "reciprocity", "community", "community_size",
 )
 
 
-def posts_frame(thread: Thread) -> pd.DataFrame:
-    """One row per post, indexed by nothing (``floor`` is a column), in floor order."""
+def _with_key(frame: pd.DataFrame, thread: Thread) -> pd.DataFrame:
+    frame.insert(0, "thread", thread.key)
+    frame.insert(0, "forum", thread.forum)
+    return frame
+
+
+def model_frame(thread: Thread) -> pd.DataFrame:
+    """``POST_COLUMNS`` for every post, in floor order; times on the forum's clock."""
     rows = [
         (
-            post.floor, post.pid, post.author, post.uid, post.time, post.is_op, post.status, post.text,
-            len(post.text), len(post.quotes), tuple(q.author for q in post.quotes if q.author),
-            post.reply_to, post.edit.by if post.edit else None, post.edit.at if post.edit else None,
+            post.floor, post.id, post.pid, post.parent, post.author, post.uid, post.time, post.is_op,
+            post.status, post.text, len(post.text), len(post.quotes),
+            tuple(q.author for q in post.quotes if q.author), post.reply_to,
+            post.edit.by if post.edit else None, post.edit.at if post.edit else None,
             sum(r.score for r in post.ratings), len(post.ratings), post.client, len(post.smileys),
             len(post.images), len(post.links),
         )
         for post in thread.posts
     ]
-    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
-    for column in ("pid", "uid", "reply_to"):
-        frame[column] = frame[column].astype("Int64")
+    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS[len(KEY_COLUMNS):]))
+    frame["reply_to"] = frame["reply_to"].astype("Int64")
     # one zone for the column: the forum's, whose wall clock the report shows
     frame["time"] = pd.to_datetime(frame["time"], utc=True).dt.tz_convert(thread.zone)
+    return _with_key(frame, thread)
+
+
+def posts_frame(thread: Thread, *, targets: Mapping[int, Link], post_graph: nx.DiGraph,
+                scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The posts table: ``model_frame`` + ``LINK_POST_COLUMNS`` + the score columns of ``scores``
+    (``nlp.scorers.score_thread``), joined on floor. ``targets`` is ``links.primary_links``."""
+    frame = model_frame(thread)
+    answered: dict[int, list[int]] = {}
+    for source, target, kind in sorted(post_graph.edges(data="kind")):
+        if kind in measures.REPLY_KINDS:
+            answered.setdefault(target, []).append(source)
+    parents = measures.reply_parents(post_graph)
+    floors = frame["floor"]
+    frame["target"] = pd.array([answered_floor(targets[f]) if f in targets else None for f in floors],
+                               dtype="Int64")
+    frame["link_kind"] = [targets[f].kind if f in targets else None for f in floors]
+    frame["link_confidence"] = pd.array([targets[f].confidence if f in targets else None for f in floors],
+                                        dtype="Float64")
+    frame["reply_parent"] = pd.array([parents.get(f) for f in floors], dtype="Int64")
+    frame["answered_by"] = [answered.get(f) for f in floors]
+    if scores is not None:
+        scored = scores.drop(columns=[c for c in ("pid", "author", "target_floor") if c in scores.columns])
+        frame = frame.merge(scored, on="floor", how="left")
     return frame
+
+
+def links_frame(thread: Thread, links: Iterable[Link], *, targets: Mapping[int, Link] | None = None,
+                stances: Mapping[int, str | None] | None = None) -> pd.DataFrame:
+    """The links table (``LINK_COLUMNS``). ``targets`` (``links.primary_links``) and ``stances``
+    (floor → its stance label) fill ``stance`` on each post's primary link."""
+    def author(floor: int | None) -> str | None:
+        post = thread.post(floor) if floor is not None else None
+        return post.author if post is not None else None
+
+    rows = []
+    for link in links:
+        present = link.target is not None and thread.post(link.target) is not None
+        is_reply = link.kind in measures.REPLY_KINDS and present and link.target != link.source
+        primary = targets is not None and targets.get(link.source) == link
+        stance = stances.get(link.source) if primary and stances is not None else None
+        rows.append((link.source, link.target, link.kind, link.confidence, author(link.source),
+                     author(link.target), link.reason, link.evidence, is_reply, stance))
+    frame = pd.DataFrame.from_records(rows, columns=list(LINK_COLUMNS[len(KEY_COLUMNS):]))
+    frame["target_floor"] = frame["target_floor"].astype("Int64")
+    frame["is_reply"] = frame["is_reply"].astype(bool)
+    return _with_key(frame, thread)
+
+
+def users_frame(thread: Thread, posts: pd.DataFrame, links: pd.DataFrame,
+                user_graph: nx.DiGraph) -> pd.DataFrame:
+    """The people table (``USER_COLUMNS``), most active first."""
+    authored = posts[posts["author"].notna()]
+    grouped = authored.groupby("author", sort=False)
+    table = pd.DataFrame({
+        "posts": grouped.size(), "is_op": grouped["is_op"].any(),
+        "first_floor": grouped["floor"].min(), "last_floor": grouped["floor"].max(),
+        "first_time": grouped["time"].min(), "last_time": grouped["time"].max(),
+        "chars": grouped["n_chars"].sum(),
+    })
+    replies = links[links["is_reply"] & (links["source_author"] != links["target_author"])]
+    for column, key in (("replies_given", "source_author"), ("replies_received", "target_author")):
+        table[column] = replies.groupby(key).size().reindex(table.index).fillna(0).astype("int64")
+    for column, source in (("mean_sentiment", "sentiment_score"), ("mean_snownlp", "snownlp")):
+        table[column] = grouped[source].mean() if source in posts else float("nan")
+    for label in ("agree", "disagree"):
+        table[label] = (grouped["stance"].agg(lambda s, label=label: int((s == label).sum()))
+                        if "stance" in posts else 0)
+    table = table.reset_index().rename(columns={"index": "author"})
+    graph_measures = measures.user_centrality(user_graph)
+    for extra in (measures.reciprocity(user_graph), measures.communities(user_graph)):
+        graph_measures = graph_measures.merge(
+            extra[[c for c in extra.columns if c == "user" or c not in graph_measures.columns]], on="user",
+            how="left")
+    graph_measures = graph_measures.drop(columns=["posts"]).rename(columns={"user": "author"})
+    table = table.merge(graph_measures, on="author", how="left")
+    table = table.sort_values(["posts", "first_floor"], ascending=[False, True]).reset_index(drop=True)
+    return _with_key(table, thread)[list(USER_COLUMNS)]

@@ -127,6 +127,14 @@ def primary_links(links: Iterable[Link]) -> dict[int, Link]:
     return {source: link for source, (_, link) in best.items()}
 
 
+def primary_targets(thread: Thread, links: Iterable[Link]) -> dict[int, int | None]:
+    """Each post's answered floor by ``primary_links`` (``None`` for the OP's own continuations
+    and posts whose target is unknown): what the scorers measure stance toward."""
+    best = primary_links(links)
+    return {post.floor: answered_floor(best[post.floor]) if post.floor in best else None
+            for post in thread.posts}
+
+
 def check_links(thread: Thread, links: Iterable[Link]) -> tuple[ParseWarning, ...]:
     """Problems that would corrupt a graph (self-links, later or missing floors), as warnings."""
     floors = {post.floor for post in thread.posts}

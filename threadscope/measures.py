@@ -1,8 +1,11 @@
-"""Measures of who answers whom, as pandas DataFrames with their column order declared once.
+"""Every measure of a thread, as pandas DataFrames with their column order declared once.
 
-Every function takes a graph built by ``threadscope.graph`` (the post graph or the user graph)
-and returns a frame; nothing here changes a graph. The vocabulary follows the graph module:
-a link's ``kind`` is ``quote``, ``reply``, ``implicit`` or ``op`` (answering the thread).
+Graph measures take a graph built by ``threadscope.graph`` (the post graph or the user graph);
+the others take the frames of ``threadscope.frames``. Nothing here changes its input, and the
+report only draws what these functions return: a number shown in two places comes from one
+function here. Vocabulary: a link's ``kind`` is ``quote``, ``reply``, ``implicit`` or ``op``
+(answering the thread); a *reply* is a link of the first three kinds between two posts (an answer
+to a post, not to the thread).
 """
 
 from __future__ import annotations
@@ -15,14 +18,11 @@ import networkx as nx
 import pandas as pd
 
 from threadscope.links import primary_links
-from threadscope.model import LINK_KINDS, Link, Thread
+from threadscope.model import LINK_KINDS, Link
 
 #: Column order of each frame.
-LINK_COLUMNS: tuple[str, ...] = (
-    "source_floor", "target_floor", "kind", "confidence", "source_author", "target_author", "reason",
-)
 MOST_ANSWERED_COLUMNS: tuple[str, ...] = (
-    "floor", "author", "answers", *LINK_KINDS, "answering_users", "excerpt",
+    "floor", "author", "answers", "replies", *LINK_KINDS, "answering_users", "excerpt",
 )
 REPLY_TREE_COLUMNS: tuple[str, ...] = (
     "root_floor", "root_author", "posts", "users", "depth", "width", "longest_chain",
@@ -34,10 +34,16 @@ RECIPROCITY_COLUMNS: tuple[str, ...] = (
     "user", "answers_users", "answered_by_users", "mutual_users", "reciprocity",
 )
 CENTRALITY_COLUMNS: tuple[str, ...] = (
-    "user", "posts", "answers_given", "answers_received", "out_degree", "in_degree", "betweenness",
+    "user", "posts", "links_given", "links_received", "out_degree", "in_degree", "betweenness",
 )
 COMMUNITY_COLUMNS: tuple[str, ...] = ("user", "community", "community_size", "posts")
 AUDIENCE_COLUMNS: tuple[str, ...] = ("audience", "links", "posts", "share")
+LINK_COUNT_COLUMNS: tuple[str, ...] = ("kind", "links", "resolved", "unresolved")
+USER_PAIR_COLUMNS: tuple[str, ...] = ("user_a", "user_b", "replies", "agree", "disagree", "first_floor")
+DISPUTED_COLUMNS: tuple[str, ...] = ("floor", "author", "disagree", "neutral", "agree", "replies", "excerpt")
+
+#: Link kinds that answer a post rather than the thread.
+REPLY_KINDS: frozenset[str] = frozenset({"quote", "reply", "implicit"})
 
 #: The audiences of ``audience``, in display order: the thread itself (kind ``op``), the
 #: starter's posts answered directly, other users' posts, and links whose target is unknown.
@@ -60,18 +66,6 @@ def _frame(rows: Iterable[Sequence[object]], columns: Sequence[str]) -> pd.DataF
     return pd.DataFrame.from_records(list(rows), columns=list(columns))
 
 
-def link_table(thread: Thread, links: Iterable[Link]) -> pd.DataFrame:
-    """The post edge list, unresolved links included (``target_floor`` empty, with ``reason``)."""
-    def author(floor: int | None) -> str | None:
-        post = thread.post(floor) if floor is not None else None
-        return post.author if post is not None else None
-
-    frame = _frame(((link.source, link.target, link.kind, link.confidence, author(link.source),
-                     author(link.target), link.reason) for link in links), LINK_COLUMNS)
-    frame["target_floor"] = frame["target_floor"].astype("Int64")
-    return frame
-
-
 def most_answered(posts: nx.DiGraph, *, top: int | None = None) -> pd.DataFrame:
     """Posts by how many links point at them, with per-kind counts and distinct answering users."""
     kinds: dict[int, Counter[str]] = defaultdict(Counter)
@@ -84,15 +78,18 @@ def most_answered(posts: nx.DiGraph, *, top: int | None = None) -> pd.DataFrame:
     rows = []
     for floor, counts in kinds.items():
         node = posts.nodes[floor]
-        rows.append((floor, node.get("author"), counts.total(), *(counts[k] for k in LINK_KINDS),
-                     len(users[floor]), (node.get("text") or "")[:EXCERPT_CHARS]))
+        rows.append((floor, node.get("author"), counts.total(), counts.total() - counts["op"],
+                     *(counts[k] for k in LINK_KINDS), len(users[floor]),
+                     (node.get("text") or "")[:EXCERPT_CHARS]))
     frame = _frame(rows, MOST_ANSWERED_COLUMNS).sort_values(["answers", "floor"], ascending=[False, True])
     frame = frame.reset_index(drop=True)
     return frame.head(top) if top is not None else frame
 
 
-def _parents(posts: nx.DiGraph) -> dict[int, int]:
-    """Each post's conversational parent: its non-``op`` link chosen by ``graph.primary_links``."""
+def reply_parents(posts: nx.DiGraph) -> dict[int, int]:
+    """Each post's conversational parent: its reply (non-``op``) link chosen by
+    ``links.primary_links``. Reply trees, their figure and the posts frame's ``reply_parent`` all
+    read this one map."""
     links = [Link(source, target, data["kind"], data["confidence"])
              for source, target, data in posts.edges(data=True) if data["kind"] != "op"]
     return {source: link.target for source, link in primary_links(links).items()
@@ -104,7 +101,7 @@ def reply_trees(posts: nx.DiGraph) -> pd.DataFrame:
     links (each post under its most confident target), with size, distinct users, depth
     (links on the longest chain), width (most posts at one depth) and that longest chain."""
     children: dict[int, list[int]] = defaultdict(list)
-    parents = _parents(posts)
+    parents = reply_parents(posts)
     for child, parent in sorted(parents.items()):
         children[parent].append(child)
     rows = []
@@ -180,8 +177,9 @@ def reciprocity(users: nx.DiGraph) -> pd.DataFrame:
 
 
 def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
-    """Per user: posts, answers given and received (link counts), distinct users answered
-    (out-degree) and answering (in-degree), and betweenness on the unweighted graph."""
+    """Per user: posts, links given and received (answers to the thread included: they point at
+    the starter), distinct users answered (out-degree) and answering (in-degree), and
+    betweenness on the unweighted graph."""
     betweenness = nx.betweenness_centrality(users) if users.number_of_nodes() > 2 else {}
     rows = [
         (user, data.get("posts", 0), users.out_degree(user, weight="weight"),
@@ -190,7 +188,7 @@ def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
         for user, data in users.nodes(data=True)
     ]
     frame = _frame(rows, CENTRALITY_COLUMNS)
-    return frame.sort_values(["answers_received", "user"], ascending=[False, True]).reset_index(drop=True)
+    return frame.sort_values(["links_received", "user"], ascending=[False, True]).reset_index(drop=True)
 
 
 def communities(users: nx.DiGraph, *, seed: int = LOUVAIN_SEED, resolution: float = 1.0) -> pd.DataFrame:
@@ -234,3 +232,62 @@ def audience(posts: nx.DiGraph) -> pd.DataFrame:
     total = sum(links.values())
     return _frame(((name, links[name], len(sources[name]), links[name] / total if total else 0.0)
                    for name in AUDIENCES), AUDIENCE_COLUMNS)
+
+
+def user_pairs(links: pd.DataFrame) -> pd.DataFrame:
+    """Who replies to whom, per unordered pair of people: replies both ways, how many of them
+    agree or disagree with what they answer, and the first floor. ``links`` is the links frame
+    (``frames.LINK_COLUMNS``); only replies between two different people count."""
+    replies = links[links["is_reply"] & links["source_author"].notna() & links["target_author"].notna()
+                    & (links["source_author"] != links["target_author"])]
+    if replies.empty:
+        return _frame((), USER_PAIR_COLUMNS)
+    pairs = replies.assign(user_a=replies[["source_author", "target_author"]].min(axis=1),
+                           user_b=replies[["source_author", "target_author"]].max(axis=1))
+    table = pairs.groupby(["user_a", "user_b"]).agg(
+        replies=("source_floor", "size"),
+        agree=("stance", lambda s: int((s == "agree").sum())),
+        disagree=("stance", lambda s: int((s == "disagree").sum())),
+        first_floor=("source_floor", "min"),
+    ).reset_index()
+    return table[list(USER_PAIR_COLUMNS)].sort_values(["replies", "first_floor"], ascending=[False, True]) \
+        .reset_index(drop=True)
+
+
+def disputed_posts(posts: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    """Posts by how many replies disagree with them, with their neutral and agreeing replies.
+
+    A reply counts toward the post its stance was measured against (``target``) when it reached
+    it by a reply link: a post that only answers the thread says nothing about the opening post in
+    particular, and counted in, floor 1 would dwarf every real dispute (1,200 on 1336720)."""
+    if "stance" not in posts or "target" not in posts:
+        return _frame((), DISPUTED_COLUMNS)
+    replies = posts[posts["target"].notna() & posts["stance"].notna() & (posts["target"] != posts["floor"])
+                    & posts["link_kind"].isin(REPLY_KINDS)]
+    if replies.empty:
+        return _frame((), DISPUTED_COLUMNS)
+    table = pd.crosstab(replies["target"].astype("int64"), replies["stance"])
+    for label in ("disagree", "neutral", "agree"):
+        if label not in table:
+            table[label] = 0
+    table = table[table["disagree"] > 0]
+    by_floor = posts.set_index("floor")
+    rows = [(int(floor), by_floor.at[floor, "author"] if floor in by_floor.index else None,
+             int(row["disagree"]), int(row["neutral"]), int(row["agree"]),
+             int(row["disagree"] + row["neutral"] + row["agree"]),
+             str(by_floor.at[floor, "text"])[:EXCERPT_CHARS] if floor in by_floor.index else "")
+            for floor, row in table.iterrows()]
+    frame = _frame(rows, DISPUTED_COLUMNS).sort_values(["disagree", "replies", "floor"],
+                                                        ascending=[False, False, True])
+    frame = frame.reset_index(drop=True)
+    return frame.head(top) if top is not None else frame
+
+
+def link_counts(links: pd.DataFrame) -> pd.DataFrame:
+    """Links per kind (``LINK_KINDS`` order), and how many found their target."""
+    rows = []
+    for kind in LINK_KINDS:
+        of_kind = links[links["kind"] == kind]
+        resolved = int(of_kind["target_floor"].notna().sum())
+        rows.append((kind, len(of_kind), resolved, len(of_kind) - resolved))
+    return _frame(rows, LINK_COUNT_COLUMNS)

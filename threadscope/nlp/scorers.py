@@ -3,7 +3,10 @@
 A scorer is anything with ``name``, ``version``, ``columns`` and ``score(context) -> dict`` of
 column → one value per post of ``context.posts`` (floor order). Scorers run in order; each sees the
 columns written before it in ``context.columns`` (stance reads sentiment). Bring another model by
-passing your own list to ``score_thread(thread, scorers=[...])``.
+passing your own list to ``score_thread(thread, scorers=[...])``, by naming scorers
+(``--scorers sentiment,stance``; ``available_scorers()``), or by declaring one under the
+``threadscope.scorers`` entry point group. A scorer computes; parallel workers and caches are the
+caller's (``SnowNLPScorer(workers=…, cache=…)`` is told them by the pipeline).
 
 The default set is ``DEFAULT_SET`` (name/version in ``frame.attrs["scorers"]`` and, in JSON Lines,
 the ``scorers`` field): char123-lr sentiment + S1 lexicons, the rule-based stance, and snownlp's raw
@@ -13,19 +16,21 @@ blocks). Deleted, banned and hidden floors keep their row with empty scores.
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
+from threadscope.errors import ThreadscopeError, UnknownChoiceError
+from threadscope.links import primary_targets, resolve_links
 from threadscope.model import Post, Thread
 from threadscope.nlp import sentiment as sentiment_mod
 from threadscope.nlp import stance as stance_mod
-
-if TYPE_CHECKING:
-    from threadscope.model import Link
 
 #: Column order of the scores frame (the issue's JSON Lines schema), then the scorer-set tag.
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -47,9 +52,20 @@ class ScoringContext:
 
     def column(self, name: str) -> list[Any]:
         if name not in self.columns:
-            raise KeyError(f"column {name!r} is not computed yet; "
-                           f"scorers so far wrote {sorted(self.columns)}")
+            raise MissingColumnError(name)
         return self.columns[name]
+
+
+class MissingColumnError(KeyError):
+    """A scorer read a column no earlier scorer wrote."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__(column)
+        self.column = column
+
+
+class ScorerError(ThreadscopeError):
+    """A scorer cannot run as chosen (a missing input column, a plugin of the wrong shape)."""
 
 
 @runtime_checkable
@@ -59,16 +75,6 @@ class Scorer(Protocol):
     columns: tuple[str, ...]
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]: ...
-
-
-def primary_targets(thread: Thread, links: Iterable[Link] | None = None) -> dict[int, int | None]:
-    """Each post's target floor by ``threadscope.graph.primary_links`` (links resolved here when
-    not given); ``None`` for the OP's own continuations."""
-    from threadscope.links import answered_floor, primary_links, resolve_links
-
-    best = primary_links(resolve_links(thread) if links is None else links)
-    return {post.floor: answered_floor(best[post.floor]) if post.floor in best else None
-            for post in thread.posts}
 
 
 class SentimentScorer:
@@ -89,7 +95,8 @@ class SnowNLPScorer:
     version = "raw"
     columns = ("snownlp",)
 
-    def __init__(self, *, workers: int | None = None, cache: bool = True) -> None:
+    def __init__(self, *, workers: int | None = 1, cache: bool = False) -> None:
+        # one process and no disk cache unless the caller (the pipeline, a corpus engine) says so
         self.workers, self.cache = workers, cache
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
@@ -140,34 +147,93 @@ class StanceScorer:
         return {"stance": labels, "stance_confidence": confidences, "stance_op": to_op}
 
 
-def default_scorers(*, snownlp: bool = True, workers: int | None = None,
-                    cache: bool = True) -> list[Scorer]:
-    """The default set, in run order (sentiment before stance, which reads it)."""
-    chosen: list[Scorer] = [SentimentScorer(), StanceScorer()]
-    if snownlp:
-        chosen.append(SnowNLPScorer(workers=workers, cache=cache))
+#: The default set, by the names ``--scorers`` takes, in run order (stance reads sentiment).
+DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance", "snownlp")
+#: The built-in scorers by name: a short name for the current model of each task, and each
+#: model's own name, so that an older model stays selectable beside a newer default.
+BUILTIN_SCORERS: Mapping[str, Callable[[], Scorer]] = {
+    "sentiment": SentimentScorer, SentimentScorer.name: SentimentScorer,
+    "stance": StanceScorer, StanceScorer.name: StanceScorer,
+    "snownlp": SnowNLPScorer,
+}
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def _plugin_scorers() -> dict[str, Callable[[], Scorer]]:
+    """Scorers other packages declare under the ``threadscope.scorers`` entry point group (each
+    entry: a scorer class or factory). A broken plugin is skipped with a logged warning."""
+    found: dict[str, Callable[[], Scorer]] = {}
+    for entry in entry_points(group="threadscope.scorers"):
+        try:
+            factory = entry.load()
+        except Exception as exc:  # any failure inside third-party code
+            logger.warning("scorer plugin %s (%s) not loaded: %s", entry.name, entry.value, exc)
+            continue
+        found[entry.name] = factory
+    return found
+
+
+def available_scorers() -> dict[str, Callable[[], Scorer]]:
+    """Every scorer ``--scorers`` can name: the built-ins, then the entry-point plugins."""
+    return {**BUILTIN_SCORERS, **_plugin_scorers()}
+
+
+def get_scorers(names: Iterable[str]) -> list[Scorer]:
+    """Scorer instances for ``names``, in that order; ``UnknownChoiceError`` lists the known names."""
+    known = available_scorers()
+    chosen: list[Scorer] = []
+    for name in names:
+        if name not in known:
+            raise UnknownChoiceError("scorer", name, known)
+        scorer = known[name]()
+        if not isinstance(scorer, Scorer):
+            raise ScorerError(f"scorer {name!r} lacks name/version/columns/score()")
+        chosen.append(scorer)
     return chosen
+
+
+def default_scorers(*, snownlp: bool = True) -> list[Scorer]:
+    """The default set, in run order (sentiment before stance, which reads it)."""
+    return get_scorers(name for name in DEFAULT_SCORERS if snownlp or name != "snownlp")
 
 
 def scorer_tag(scorers: Sequence[Scorer]) -> str:
     parts = "+".join(f"{s.name}/{s.version}" for s in scorers)
-    return f"{DEFAULT_SET_NAME}/{DEFAULT_SET_VERSION} ({parts})"
+    with_snownlp = any(isinstance(s, SnowNLPScorer) for s in scorers)
+    default = [type(s) for s in default_scorers(snownlp=with_snownlp)]
+    is_default = [type(s) for s in scorers] == default
+    set_name = f"{DEFAULT_SET_NAME}/{DEFAULT_SET_VERSION}" if is_default else "custom"
+    return f"{set_name} ({parts})"
 
 
-def score_thread(thread: Thread, *, scorers: Sequence[Scorer] | None = None, snownlp: bool = True,
+def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = None, snownlp: bool = True,
                  targets: Mapping[int, int | None] | None = None) -> pd.DataFrame:
     """Scores of every floor as a DataFrame in ``SCORE_COLUMNS`` order (+ columns of custom scorers).
 
-    ``targets`` (floor → answered floor) defaults to the graph module's resolution.
+    ``scorers``: scorer objects or names (``available_scorers``); the default set otherwise
+    (``snownlp=False`` leaves its column out). ``targets`` (floor → answered floor) defaults to
+    ``links.primary_targets``.
     """
-    chosen = list(scorers) if scorers is not None else default_scorers(snownlp=snownlp)
-    all_targets = dict(targets) if targets is not None else primary_targets(thread)
+    if scorers is None:
+        chosen = default_scorers(snownlp=snownlp)
+    else:
+        chosen = [s for s in scorers if not isinstance(s, str)]
+        if len(chosen) != len(scorers):
+            chosen = [get_scorers([s])[0] if isinstance(s, str) else s for s in scorers]
+    all_targets = dict(targets) if targets is not None else primary_targets(thread, resolve_links(thread))
     scored = [p for p in thread.posts if p.status == "normal"]
     context = ScoringContext(thread=thread, posts=scored, targets=all_targets)
     for scorer in chosen:
-        for name, values in scorer.score(context).items():
+        try:
+            written = scorer.score(context)
+        except MissingColumnError as exc:
+            raise ScorerError(f"scorer {scorer.name} needs column {exc.column!r}, which no scorer before it "
+                              f"writes; put the scorer that writes it first") from None
+        for name, values in written.items():
             if len(values) != len(scored):
-                raise RuntimeError(f"scorer {scorer.name} returned {len(values)} values for {name!r}, "
+                raise ScorerError(f"scorer {scorer.name} returned {len(values)} values for {name!r}, "
                                    f"expected {len(scored)}")
             context.columns[name] = list(values)
     rows = {p.floor: i for i, p in enumerate(scored)}

@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from threadscope.model import Post, Quote, Rating, Thread
+
+if TYPE_CHECKING:
+    from threadscope.analysis import Analysis
 
 #: Pseudonym form; the number is zero-padded to at least this many digits so names sort.
 PSEUDONYM = "U{number:0{width}d}"
@@ -130,6 +133,8 @@ class Pseudonyms:
         if frame is None:
             return None
         frame = frame.drop(columns=[c for c in ("uid",) if c in frame.columns])
+        if "html" in frame.columns:
+            frame = frame.assign(html="")
         for column in names:
             if column in frame.columns:
                 frame[column] = frame[column].map(self._any_name)
@@ -144,6 +149,27 @@ class Pseudonyms:
         if isinstance(value, (list, tuple)):
             return type(value)(self._any_name(v) for v in value)
         return value
+
+
+    def analysis(self, analysis: Analysis) -> Analysis:
+        """The analysis with every name replaced: thread, frames, measures and keywords. The
+        graphs are left as they were: the report draws from the frames only."""
+        keywords = analysis.keywords
+        if keywords is not None:
+            keywords = replace(
+                keywords, overall=self.frame(keywords.overall, texts=("term",)),
+                shift=keywords.shift.rename(index=self.text))
+        return replace(
+            analysis, thread=self.thread(analysis.thread),
+            posts=self._frame(analysis.posts), links=self._frame(analysis.links),
+            users=self._frame(analysis.users),
+            measures={name: self._frame(table) for name, table in analysis.measures.items()},
+            keywords=keywords)
+
+    def _frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        mapped = self.frame(frame)
+        assert mapped is not None
+        return mapped
 
 
 def anonymize_thread(thread: Thread) -> Thread:

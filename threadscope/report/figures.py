@@ -1,8 +1,9 @@
-"""The report's figures: pure functions from DataFrames to plotly figures with a caption.
+"""The report's figures: pure functions from an analysis's tables to plotly figures with a caption.
 
-Each builder takes the frames of ``threadscope.report.data`` (``report_frame``: posts + targets +
-scores; ``answer_links``; ``participants_frame``) and returns a ``FigureSpec`` — or ``None`` when the
-columns it needs are absent or empty, so the page simply leaves it out.
+Each builder takes frames of ``threadscope.analysis.Analysis`` (``posts``, ``users``, a table of
+``measures``) and draws them; it computes no measure of its own (binning and layout are drawing).
+It returns a ``FigureSpec``, or ``None`` when the columns it needs are absent or empty, so the
+page simply leaves it out.
 
 Every string that comes from the thread (names, post text, keywords) goes through ``esc``:
 plotly renders text as a small HTML subset (``<b>``, ``<a href>``, ``<br>``…) and decodes
@@ -27,9 +28,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from threadscope.keywords import Keywords
 from threadscope.model import utc_offset_label
-from threadscope.report.data import has_columns
-from threadscope.report.keywords import Keywords
 
 Section = Literal["activity", "sentiment", "stance", "conversation", "keywords"]
 
@@ -91,6 +91,11 @@ class FigureSpec:
 
 
 # --- Helpers ---------------------------------------------------------------------------------
+
+def has_columns(frame: pd.DataFrame | None, *columns: str) -> bool:
+    """True when ``frame`` exists and holds every column with at least one value."""
+    return frame is not None and all(c in frame.columns and frame[c].notna().any() for c in columns)
+
 
 def esc(value: object) -> str:
     """Thread text made inert for plotly's HTML-subset labels (``&``, ``<``, ``>`` escaped)."""
@@ -235,9 +240,9 @@ def top_posters(participants: pd.DataFrame, top: int = TOP_AUTHORS) -> FigureSpe
     if participants.empty:
         return None
     head = participants.head(top).iloc[::-1]
-    received = head["answers_received"] if "answers_received" in head else pd.Series(np.nan, index=head.index)
+    received = head["replies_received"] if "replies_received" in head else pd.Series(np.nan, index=head.index)
     hover = [f"{esc(a)}<br>{p} post(s), floors #{f}–#{last}"
-             + (f"<br>answered {int(r)}×" if pd.notna(r) else "")
+             + (f"<br>replied to {int(r)}×" if pd.notna(r) else "")
              for a, p, f, last, r in zip(head["author"], head["posts"], head["first_floor"],
                                          head["last_floor"], received, strict=True)]
     fig = go.Figure(go.Bar(
@@ -347,7 +352,8 @@ def sentiment_distribution(frame: pd.DataFrame) -> FigureSpec | None:
         "piling up at the ends is its saturation on long and sarcastic posts.", fig, 320)
 
 
-def sentiment_by_participant(frame: pd.DataFrame, top: int = TOP_AUTHORS) -> FigureSpec | None:
+def sentiment_by_participant(frame: pd.DataFrame, users: pd.DataFrame,
+                             top: int = TOP_AUTHORS) -> FigureSpec | None:
     scored = _scored(frame)
     if scored.empty or "sentiment" not in scored:
         return None
@@ -355,8 +361,9 @@ def sentiment_by_participant(frame: pd.DataFrame, top: int = TOP_AUTHORS) -> Fig
     subset = scored[scored["author"].isin(authors)]
     shares = pd.crosstab(subset["author"], subset["sentiment"], normalize="index").reindex(authors)
     counts = subset["author"].value_counts().reindex(authors)
-    means = subset.groupby("author")["sentiment_score"].mean().reindex(authors)
-    snow = subset.groupby("author")["snownlp"].mean().reindex(authors) if "snownlp" in subset else None
+    people = users.set_index("author")
+    means = people["mean_sentiment"].reindex(authors)
+    snow = people["mean_snownlp"].reindex(authors) if has_columns(users, "mean_snownlp") else None
     labels = [f"{esc(a)} ({n})" for a, n in zip(authors, counts, strict=True)]
     fig = go.Figure()
     for label in _ordered_categories(subset["sentiment"], list(SENTIMENT_COLORS)):
@@ -424,32 +431,16 @@ def stance_over_thread(frame: pd.DataFrame) -> FigureSpec | None:
         fig, height)
 
 
-def disputed_posts(frame: pd.DataFrame, top: int = TOP_DISPUTED) -> FigureSpec | None:
-    if not has_columns(frame, "stance", "target"):
+def disputed_posts(disputed: pd.DataFrame, top: int = TOP_DISPUTED) -> FigureSpec | None:
+    """``disputed``: ``measures.disputed_posts`` (most disagreed-with first)."""
+    if disputed.empty:
         return None
-    replies = frame[frame["target"].notna() & frame["stance"].notna() & (frame["target"] != frame["floor"])]
-    if "link_kind" in replies:
-        # A post that only answers the thread (kind "op") says nothing about the opening post in
-        # particular; counted in, floor 1 dwarfs every real dispute (1,200 bars on 1336720).
-        replies = replies[replies["link_kind"] != "op"]
-    if replies.empty:
-        return None
-    table = pd.crosstab(replies["target"].astype("int64"), replies["stance"])
-    for label in STANCE_COLORS:
-        if label not in table:
-            table[label] = 0
-    table = table[table["disagree"] > 0]
-    if table.empty:
-        return None
-    table = table.assign(total=table.sum(axis=1))
-    table = table.sort_values(["disagree", "total"], ascending=False).head(top)
-    table = table.iloc[::-1]
-    by_floor = frame.set_index("floor")
-    labels = [f"#{f} {esc(by_floor.at[f, 'author'] if f in by_floor.index else '')}" for f in table.index]
-    openings = [opening(by_floor.at[f, "text"] if f in by_floor.index else "", 60) for f in table.index]
+    table = disputed.head(top).iloc[::-1].set_index("floor")
+    labels = [f"#{f} {esc(a or '')}" for f, a in zip(table.index, table["author"], strict=True)]
+    openings = [opening(t, 60) for t in table["excerpt"]]
     fig = go.Figure()
-    for label in _ordered_categories(replies["stance"], ["disagree", "neutral", "agree"]):
-        if label not in table:
+    for label in ("disagree", "neutral", "agree"):
+        if not table[label].any():
             continue
         hover = [f"{lab}: {n} {label} repl{'y' if n == 1 else 'ies'}<br>{o}"
                  for lab, n, o in zip(labels, table[label], openings, strict=True)]
@@ -468,29 +459,20 @@ def disputed_posts(frame: pd.DataFrame, top: int = TOP_DISPUTED) -> FigureSpec |
 
 # --- Conversation ----------------------------------------------------------------------------
 
-def user_network(frame: pd.DataFrame, answers: pd.DataFrame, users: pd.DataFrame | None = None,
+def user_network(pairs: pd.DataFrame, users: pd.DataFrame,
                  max_users: int = NETWORK_MAX_USERS) -> FigureSpec | None:
-    pairs = answers[answers["source_author"].notna() & answers["target_author"].notna()
-                    & (answers["source_author"] != answers["target_author"])]
+    """``pairs``: ``measures.user_pairs``; ``users``: the users frame (posts, is_op, community)."""
     if pairs.empty:
         return None
-    stance = frame.set_index("floor")["stance"] if "stance" in frame else None
-    pairs = pairs.assign(stance=pairs["source_floor"].map(stance) if stance is not None else None)
-    posts = frame[frame["author"].notna()].groupby("author").size()
-    degree = pd.concat([pairs["source_author"], pairs["target_author"]]).value_counts()
+    posts = users.set_index("author")["posts"]
+    degree = pd.concat([pairs.set_index("user_a")["replies"], pairs.set_index("user_b")["replies"]])
+    degree = degree.groupby(level=0).sum()
     ranked = (degree.add(posts, fill_value=0)).sort_values(ascending=False)
     keep = set(ranked.head(max_users).index)
-    pairs = pairs[pairs["source_author"].isin(keep) & pairs["target_author"].isin(keep)]
-    if pairs.empty:
+    edges = pairs[pairs["user_a"].isin(keep) & pairs["user_b"].isin(keep)].rename(
+        columns={"user_a": "a", "user_b": "b", "replies": "n", "first_floor": "first"})
+    if edges.empty:
         return None
-    pairs = pairs.assign(a=pairs[["source_author", "target_author"]].min(axis=1),
-                         b=pairs[["source_author", "target_author"]].max(axis=1))
-    edges = pairs.groupby(["a", "b"]).agg(
-        n=("source_floor", "size"),
-        agree=("stance", lambda s: int((s == "agree").sum())),
-        disagree=("stance", lambda s: int((s == "disagree").sum())),
-        first=("source_floor", "min"),
-    ).reset_index()
     graph = nx.Graph()
     # log weights: one busy pair should not pull everyone into a knot.
     graph.add_weighted_edges_from((a, b, math.log1p(n)) for a, b, n in edges[["a", "b", "n"]].itertuples(
@@ -518,7 +500,7 @@ def user_network(frame: pd.DataFrame, answers: pd.DataFrame, users: pd.DataFrame
                        y=[(pos[a][1] + pos[b][1]) / 2 for a, b in zip(edges["a"], edges["b"], strict=True)])
     fig.add_trace(go.Scatter(
         x=mid["x"], y=mid["y"], mode="markers", marker={"size": 8, "opacity": 0}, showlegend=False,
-        hovertext=[f"{esc(a)} ⇄ {esc(b)}: {n} answer(s), {ag} agree, {d} disagree<br>first at #{f}"
+        hovertext=[f"{esc(a)} ⇄ {esc(b)}: {n} repl(ies), {ag} agree, {d} disagree<br>first at #{f}"
                    for a, b, n, ag, d, f in mid[["a", "b", "n", "agree", "disagree", "first"]].itertuples(
                        index=False, name=None)],
         hoverinfo="text", customdata=mid["first"].to_numpy(),
@@ -526,7 +508,7 @@ def user_network(frame: pd.DataFrame, answers: pd.DataFrame, users: pd.DataFrame
     nodes = list(graph.nodes)
     labelled = set(sorted(nodes, key=lambda n: -posts.get(n, 0))[:NETWORK_LABELS])
     community = _communities(users, nodes)
-    op_names = set(frame.loc[frame["is_op"], "author"].dropna())
+    op_names = set(users.loc[users["is_op"].fillna(False).astype(bool), "author"])
     max_posts = max(int(posts.get(n, 1)) for n in nodes)
     sizes = [10 + 26 * math.sqrt(posts.get(n, 1) / max_posts) for n in nodes]
     colors = [COMMUNITY_COLORS[community[n] % len(COMMUNITY_COLORS)] if community else
@@ -538,7 +520,7 @@ def user_network(frame: pd.DataFrame, answers: pd.DataFrame, users: pd.DataFrame
         marker={"size": sizes, "color": colors,
                 "line": {"color": [OP_COLOR if n in op_names else "#ffffff" for n in nodes], "width": 2}},
         hovertext=[f"<b>{esc(n)}</b>{' (OP)' if n in op_names else ''}<br>{int(posts.get(n, 0))} post(s), "
-                   f"{int(degree.get(n, 0))} answer(s) given+received"
+                   f"{int(degree.get(n, 0))} repl(ies) given+received"
                    + (f"<br>community {community[n] + 1}" if community else "") for n in nodes],
         hoverinfo="text", showlegend=False, customdata=[["user", n] for n in nodes],
     ))
@@ -561,32 +543,18 @@ def _communities(users: pd.DataFrame | None, nodes: Sequence[str]) -> dict[str, 
     return {n: int(mapping[n]) for n in nodes if n in mapping.index} if len(mapping) else {}
 
 
-def largest_trees(parents: pd.Series, children: dict[int, list[int]], top: int = TREE_ROOTS) -> list[int]:
-    """Roots (posts answering no post) of the biggest reply trees, so no tree is drawn inside another."""
-    def size(root: int) -> int:
-        count, stack = 0, [root]
-        while stack:
-            node = stack.pop()
-            count += 1
-            stack += children.get(node, [])
-        return count
-
-    roots = [node for node in children if node not in parents.index]
-    return sorted(roots, key=lambda r: (-size(r), r))[:top]
-
-
-def reply_trees(frame: pd.DataFrame, answers: pd.DataFrame,
-                roots: Sequence[int] | None = None) -> FigureSpec | None:
-    """The largest reply trees (or those under ``roots``): x = floor, y = depth below the root."""
-    if answers.empty:
+def reply_trees(frame: pd.DataFrame, trees: pd.DataFrame, top: int = TREE_ROOTS) -> FigureSpec | None:
+    """The largest reply trees: x = floor, y = depth below the root. ``frame`` is the posts frame,
+    whose ``reply_parent`` (``measures.reply_parents``) makes each conversation a tree; ``trees``
+    is ``measures.reply_trees`` (largest first), which names the roots drawn."""
+    if trees.empty or "reply_parent" not in frame:
         return None
-    # One parent per post (its surest answer) makes each conversation a tree.
-    parents = (answers.sort_values(["source_floor", "confidence"], ascending=[True, False])
-               .drop_duplicates("source_floor").set_index("source_floor")["target_floor"])
+    linked = frame[frame["reply_parent"].notna()]
+    parents = pd.Series(linked["reply_parent"].astype("int64").to_numpy(), index=linked["floor"].to_numpy())
     children: dict[int, list[int]] = {}
     for child, parent in parents.items():
         children.setdefault(int(parent), []).append(int(child))
-    roots = list(roots) if roots is not None else largest_trees(parents, children)
+    roots = [int(root) for root in trees["root_floor"].head(top)]
     by_floor = frame.set_index("floor")
     fig = go.Figure()
     for index, root in enumerate(roots):

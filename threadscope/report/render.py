@@ -1,56 +1,29 @@
-"""``render_report``: a thread and its frames in, one self-contained HTML report out.
+"""``render_report``: an ``Analysis`` in, one self-contained HTML report out.
 
-Inputs (all but the thread optional; a section whose data is missing says so instead of a figure):
-
-``thread``
-    the ``Thread`` from ``threadscope.load.load_thread``.
-``posts``
-    ``threadscope.frames.posts_frame(thread)``; built from ``thread`` when omitted.
-``links``
-    reply links, a DataFrame with ``source_floor, target_floor, kind, confidence`` (the graph
-    issue's CSV columns) or the ``Link`` records of ``threadscope.graph`` (``source``/``target``).
-``scores``
-    per-floor scores with ``floor, sentiment, sentiment_score, sentiment_confidence, snownlp,
-    stance, stance_confidence, stance_op`` (the scoring issue's columns); ``snownlp`` may be empty.
-``measures``
-    graph measures by name, as ``report_measures(graph)`` returns them from ``threadscope.measures``:
-    ``users`` (one row per ``user``: centrality, reciprocity, ``community`` — which colors the
-    network; its columns join the participants table) and ``debates`` (``user_a, user_b, floors``).
-    With neither ``links`` nor ``measures`` given, both are computed from the thread
-    (``threadscope.graph.build_graphs``); with ``links`` alone the 对线 figure, which needs the
-    ``debates`` measure, is left out.
-``anonymize``
-    replace user names everywhere (thread, frames, text mentions) with stable pseudonyms
-    (``threadscope.report.anonymize``).
+The report draws what ``threadscope.analysis.analyze_thread`` computed and recomputes nothing: the
+posts table is ``Analysis.posts``, the participants table ``Analysis.users``, the overview reads
+the thread, the users frame and the ``audience``, ``most_answered`` and link tables, and every
+figure draws a frame or a measure (``threadscope.report.figures``). ``anonymize`` replaces user
+names everywhere (thread, frames, measures, keywords) with stable pseudonyms
+(``threadscope.report.anonymize``).
 """
 
 from __future__ import annotations
 
 import html
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from threadscope import __version__
-from threadscope.frames import posts_frame
-from threadscope.graph import build_graphs
-from threadscope.model import Thread
+from threadscope.analysis import Analysis
 from threadscope.output import write_output
 from threadscope.report import figures as F
 from threadscope.report.anonymize import Pseudonyms
-from threadscope.report.data import (
-    ANSWER_KINDS,
-    answer_links,
-    has_columns,
-    links_frame,
-    participants_frame,
-    report_frame,
-)
-from threadscope.report.keywords import extract_keywords
 from threadscope.report.page import Column, Fact, PageContent, format_time, render_page, table_data
 
 Progress = Callable[[str], None]
@@ -82,8 +55,8 @@ PARTICIPANT_TABLE: tuple[Column, ...] = (
     Column("first_time", "First post ({zone})", "text", nowrap=True),
     Column("last_time", "Last post ({zone})", "text", nowrap=True),
     Column("chars", "Chars", "int", title="characters of own text"),
-    Column("answers_given", "Answers given", "int"),
-    Column("answers_received", "Answers received", "int"),
+    Column("replies_given", "Replies given", "int", title="posts answering someone else's post"),
+    Column("replies_received", "Replies received", "int", title="posts of others answering theirs"),
     Column("mean_sentiment", "Mean score", "num"),
     Column("mean_snownlp", "Mean snownlp", "num"),
     Column("agree", "Agree", "int", title="posts agreeing with what they answer"),
@@ -93,89 +66,56 @@ PARTICIPANT_TABLE: tuple[Column, ...] = (
 OVERVIEW_TOP = 3
 
 
-def render_report(
-    thread: Thread,
-    *,
-    posts: pd.DataFrame | None = None,
-    links: pd.DataFrame | Iterable[Any] | None = None,
-    scores: pd.DataFrame | None = None,
-    measures: Mapping[str, pd.DataFrame] | None = None,
-    title: str | None = None,
-    anonymize: bool = False,
-    keywords: bool = True,
-    progress: Progress | None = None,
-) -> str:
-    """The report as one HTML string (see the module docstring for the inputs)."""
+def render_report(analysis: Analysis, *, title: str | None = None, anonymize: bool = False,
+                  progress: Progress | None = None) -> str:
+    """The report of ``analysis`` as one HTML string."""
     say = progress or (lambda _step: None)
-    if links is None and measures is None:
-        say("graph")
-        graph = build_graphs(thread)
-        links, measures = graph.links, report_measures(graph)
-    links_df = links_frame(links)
-    measures = dict(measures or {})
     if anonymize:
-        names = Pseudonyms.for_thread(thread)
-        thread = names.thread(thread)
-        posts = None  # rebuilt from the anonymized thread
-        links_df = names.frame(links_df)
-        scores = names.frame(scores)
-        measures = {k: names.frame(v) for k, v in measures.items()}
-        title = names.text(title) if title else title
-    if posts is None:
-        posts = posts_frame(thread)
-    answers = answer_links(links_df, posts)
-    frame = report_frame(posts, links_df, scores, answers)
-    users = measures.get("users")
-    participants = participants_frame(frame, answers if links_df is not None else None, users)
+        analysis = Pseudonyms.for_thread(analysis.thread).analysis(analysis)
+        title = Pseudonyms.for_thread(analysis.thread).text(title) if title else title
+    thread, posts, users, tables = analysis.thread, analysis.posts, analysis.users, analysis.measures
 
     say("figures")
     specs: list[F.FigureSpec | None] = [
-        F.posts_over_time(frame), F.posts_by_hour(frame), F.top_posters(participants),
-        F.sentiment_by_floor(frame), F.sentiment_over_time(frame), F.sentiment_distribution(frame),
-        F.sentiment_by_participant(frame),
-        F.stance_over_thread(frame), F.disputed_posts(frame),
+        F.posts_over_time(posts), F.posts_by_hour(posts), F.top_posters(users),
+        F.sentiment_by_floor(posts), F.sentiment_over_time(posts), F.sentiment_distribution(posts),
+        F.sentiment_by_participant(posts, users),
+        F.stance_over_thread(posts), F.disputed_posts(tables["disputed"]),
+        F.user_network(tables["user_pairs"], users), F.reply_trees(posts, tables["reply_trees"]),
+        F.debates(posts, tables["debates"]),
     ]
-    if links_df is not None:
-        specs += [F.user_network(frame, answers, users), F.reply_trees(frame, answers)]
-        if "debates" in measures:
-            specs.append(F.debates(frame, measures["debates"]))
-    if keywords:
-        say("keywords")
-        found = extract_keywords(frame)
-        specs += [F.keyword_bars(found), F.keyword_shift(found)]
+    if analysis.keywords is not None:
+        specs += [F.keyword_bars(analysis.keywords), F.keyword_shift(analysis.keywords)]
     figures = [s for s in specs if s is not None]
 
     say("page")
+    zone = thread.zone_label
+    score_extras = [Column(c, c.replace("_", " "), _cell_type(posts[c]), digits=3)
+                    for c in analysis.score_columns if c not in {col.key for col in POST_TABLE}]
     content = PageContent(
         title=title or thread.title or f"Thread {thread.tid}",
-        subtitle=_subtitle(thread, anonymize),
-        facts=_facts(thread, frame, participants, links_df),
+        subtitle=_subtitle(analysis, anonymize),
+        facts=_facts(analysis),
         warnings=[str(w) for w in thread.warnings],
         figures=figures,
-        notes=_notes(frame, links_df, keywords, {s.section for s in figures}),
-        posts=table_data(frame, _zoned(POST_TABLE, thread.zone_label)),
-        participants=table_data(participants, [*_zoned(PARTICIPANT_TABLE, thread.zone_label),
-                                               *_extra_user_columns(participants)]),
-        footer=f"threadscope {__version__} · generated {time.strftime('%Y-%m-%d %H:%M')} · "
+        notes=_notes(analysis, {s.section for s in figures}),
+        posts=table_data(posts, [*_zoned(POST_TABLE, zone), *score_extras]),
+        participants=table_data(users, [*_zoned(PARTICIPANT_TABLE, zone), *_extra_user_columns(users)]),
+        footer=f"threadscope {version('threadscope')} · generated {time.strftime('%Y-%m-%d %H:%M')} · "
                "one self-contained file: it loads nothing from the network",
     )
     return render_page(content)
 
 
-def report_measures(graph: Any) -> dict[str, pd.DataFrame]:
-    """The measures the report reads, from a ``threadscope.graph.ThreadGraph``."""
-    from threadscope import measures
-
-    users = measures.user_centrality(graph.users)
-    for extra in (measures.reciprocity(graph.users), measures.communities(graph.users)):
-        users = users.merge(extra[[c for c in extra.columns if c == "user" or c not in users.columns]],
-                            on="user", how="left")
-    return {"users": users, "debates": measures.debates(graph.posts)}
+def _cell_type(column: pd.Series) -> str:
+    if pd.api.types.is_integer_dtype(column):
+        return "int"
+    return "num" if pd.api.types.is_numeric_dtype(column) else "text"
 
 
-def write_report(thread: Thread, path: str | Path, **options: Any) -> Path:
+def write_report(analysis: Analysis, path: str | Path, **options: Any) -> Path:
     """Render the report and write it to ``path`` (folders created); returns the path."""
-    return write_output(path, render_report(thread, **options))
+    return write_output(path, render_report(analysis, **options))
 
 
 def _zoned(columns: Iterable[Column], zone: str) -> list[Column]:
@@ -194,12 +134,15 @@ def _extra_user_columns(participants: pd.DataFrame) -> list[Column]:
     return extra
 
 
-def _subtitle(thread: Thread, anonymized: bool) -> str:
+def _subtitle(analysis: Analysis, anonymized: bool) -> str:
+    thread = analysis.thread
     parts = [thread.forum]
     if thread.tid is not None:
         parts.append(f"tid {thread.tid}")
     if thread.format:
         parts.append(f"format {thread.format}")
+    if analysis.scorers:
+        parts.append(f"scorers {analysis.scorers}")
     if anonymized:
         parts.append("names replaced by pseudonyms")
     return " · ".join(parts)
@@ -209,57 +152,57 @@ def _floor_link(floor: int, label: str | None = None) -> str:
     return f'<a href="#floor-{int(floor)}">{html.escape(label or f"#{int(floor)}")}</a>'
 
 
-def _facts(thread: Thread, frame: pd.DataFrame, participants: pd.DataFrame,
-           links: pd.DataFrame | None) -> list[Fact]:
+def _facts(analysis: Analysis) -> list[Fact]:
     esc = html.escape
+    thread, users, tables = analysis.thread, analysis.users, analysis.measures
     counts = thread.status_counts()
     floors = [f"{len(thread.posts)} floors"]
     floors += [f"{counts[s]} {s}" for s in ("deleted", "banned", "hidden") if counts[s]]
     if thread.missing_floors:
         floors.append(f"{len(thread.missing_floors)} missing")
     span = thread.span
+    starter = users[users["author"] == thread.starter]
     facts = [
         Fact("Floors", esc(floors[0])
              + (f"<br><small>{esc(', '.join(floors[1:]))}</small>" if floors[1:] else ""), big=True),
-        Fact("Participants", esc(str(len(participants))), big=True),
+        Fact("Participants", esc(str(len(users))), big=True),
         Fact(f"Span ({thread.zone_label})",
              esc(" → ".join(str(format_time(end.astimezone(thread.zone))) for end in span)) +
              f"<br><small>{esc(_duration(span[1] - span[0]))}</small>" if span else "(no times)"),
         Fact("Thread starter", esc(thread.starter or "(unknown)") +
-             f"<br><small>{int(frame['is_op'].sum())} post(s)</small>"),
+             (f"<br><small>{int(starter['posts'].iloc[0])} post(s)</small>" if len(starter) else "")),
     ]
-    top = participants.head(OVERVIEW_TOP)
+    top = users.head(OVERVIEW_TOP)
     active = "".join(f"<li>{esc(str(a))} ({int(n)})</li>"
                      for a, n in zip(top["author"], top["posts"], strict=True))
     facts.append(Fact("Most active", f"<ul>{active}</ul>"))
-    if links is not None:
-        answered = frame[frame["answered_by"].notna()]
-        n_answers = answered["answered_by"].map(len)
-        # A stable sort keeps floor order among ties: the earlier post is named first.
-        most = answered.loc[n_answers.sort_values(ascending=False, kind="stable").index[:OVERVIEW_TOP]]
-        items = "".join(
-            f"<li>{_floor_link(f)} {esc(str(a))} ({len(by)} answer(s))</li>"
-            for f, a, by in zip(most["floor"], most["author"], most["answered_by"], strict=True))
-        facts.append(Fact("Most answered", f"<ul>{items}</ul>" if items else "(no answers found)"))
-        facts.append(Fact("Links", esc(_link_summary(links, frame))))
+    answered = tables["most_answered"]
+    # replies only (answers to the thread would always put floor 1 first); a stable sort keeps
+    # the measure's floor order among ties
+    most = answered[answered["replies"] > 0].sort_values("replies", ascending=False, kind="stable")
+    most = most.head(OVERVIEW_TOP)
+    items = "".join(f"<li>{_floor_link(f)} {esc(str(a))} ({int(n)} repl{'y' if n == 1 else 'ies'})</li>"
+                    for f, a, n in zip(most["floor"], most["author"], most["replies"], strict=True))
+    facts.append(Fact("Most answered", f"<ul>{items}</ul>" if items else "(no replies found)"))
+    facts.append(Fact("Links", esc(_link_summary(tables["link_counts"], tables["audience"]))))
     facts.append(Fact("Sources", "<ul>" + "".join(f"<li><code>{esc(Path(s).name)}</code></li>"
                                                   for s in thread.sources) + "</ul>"))
     return facts
 
 
-def _link_summary(links: pd.DataFrame, frame: pd.DataFrame) -> str:
-    kinds = links["kind"].value_counts()
-    resolved = links["target_floor"].notna()
-    parts = [f"{int(kinds.get(k, 0))} {k}" for k in ("quote", "reply", "implicit") if kinds.get(k, 0)]
-    unresolved = int((~resolved & links["kind"].isin(ANSWER_KINDS)).sum())
-    op_floors = set(frame.loc[frame["is_op"], "floor"])
-    to_op = int((resolved & links["target_floor"].isin(op_floors)).sum())
-    total = int(resolved.sum())
-    text = ", ".join(parts) or "no answers"
+def _link_summary(counts: pd.DataFrame, audience: pd.DataFrame) -> str:
+    """The link counts and who the links answer, both as the measures give them."""
+    by_kind = counts.set_index("kind")
+    parts = [f"{int(by_kind.at[k, 'links'])} {k}" for k in ("quote", "reply", "implicit")
+             if by_kind.at[k, "links"]]
+    unresolved = int(by_kind.loc[["quote", "reply", "implicit"], "unresolved"].sum())
+    text = ", ".join(parts) or "no replies"
     if unresolved:
         text += f"; {unresolved} unresolved"
-    if total:
-        text += f"; {to_op / total:.0%} of posts answer the starter, {1 - to_op / total:.0%} each other"
+    share = audience.set_index("audience")["share"]
+    if audience["links"].sum():
+        text += (f"; of all links {share['thread']:.0%} answer the thread, {share['op']:.0%} the starter's "
+                 f"posts, {share['each_other']:.0%} each other")
     return text
 
 
@@ -274,18 +217,16 @@ def _duration(delta: pd.Timedelta) -> str:
     return f"{minutes} min"
 
 
-def _notes(frame: pd.DataFrame, links: pd.DataFrame | None, keywords: bool,
-           shown: set[str]) -> dict[str, str]:
+def _notes(analysis: Analysis, shown: set[str]) -> dict[str, str]:
     notes: dict[str, str] = {}
-    if not has_columns(frame, "sentiment_score"):
-        notes["sentiment"] = "No sentiment scores were given to the report (pass scores=…)."
-    if not has_columns(frame, "stance"):
-        notes["stance"] = "No stance scores were given to the report (pass scores=…)."
-    if links is None:
-        notes["conversation"] = "No reply links were given to the report (pass links=…)."
-    elif "conversation" not in shown:
+    posts = analysis.posts
+    if not F.has_columns(posts, "sentiment_score"):
+        notes["sentiment"] = "No sentiment scorer was run (see --scorers)."
+    if not F.has_columns(posts, "stance"):
+        notes["stance"] = "No stance scorer was run (see --scorers)."
+    if "conversation" not in shown:
         notes["conversation"] = "No post answers another in this thread."
-    if not keywords:
+    if analysis.keywords is None:
         notes["keywords"] = "Keywords were not computed."
     elif "keywords" not in shown:
         notes["keywords"] = "Too little text for keywords."

@@ -1,0 +1,133 @@
+"""One analysis result per thread: links, scores, graphs, frames and measures, computed once.
+
+``analyze_thread`` is pure (a ``Thread`` in, an ``Analysis`` out; it reads no file and draws
+nothing): links are resolved once (``links.resolve_links``), each post's answered post chosen once
+(``links.primary_links``), the scorers measure stance toward that post, the graphs carry the
+stances on their edges, and the frames and measures are built from those. The report
+(``threadscope.report``) and the exports only read an ``Analysis``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pandas as pd
+
+from threadscope import frames, measures
+from threadscope.graph import ThreadGraph, build_graphs
+from threadscope.keywords import Keywords, extract_keywords
+from threadscope.links import answered_floor, primary_links, resolve_links
+from threadscope.model import Link, ParseWarning, Thread
+from threadscope.nlp.scorers import Scorer, SnowNLPScorer, default_scorers, get_scorers, score_thread
+
+#: Called once when each stage starts, with the stage's name.
+Progress = Callable[[str], None]
+#: The stages of ``analyze_thread``, in run order.
+ANALYSIS_STAGES: tuple[str, ...] = ("links", "scores", "graph", "measures")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything computed for one thread. ``posts``, ``links`` and ``users`` are the frames of
+    ``threadscope.frames`` (columns ``POST_COLUMNS`` + ``LINK_POST_COLUMNS`` + scores,
+    ``LINK_COLUMNS``, ``USER_COLUMNS``); ``measures`` holds the other tables by name
+    (``MEASURES``)."""
+
+    thread: Thread
+    posts: pd.DataFrame
+    links: pd.DataFrame
+    users: pd.DataFrame
+    measures: Mapping[str, pd.DataFrame]
+    graph: ThreadGraph
+    #: name/version of the scorer set, e.g. ``threadscope-default/1 (char123-lr+s1-lexicon/2+…)``
+    scorers: str
+    #: the keywords of the thread's text, ``None`` when not asked for
+    keywords: Keywords | None = None
+    score_columns: tuple[str, ...] = field(default=())
+
+    @property
+    def post_graph(self) -> nx.DiGraph:
+        return self.graph.posts
+
+    @property
+    def user_graph(self) -> nx.DiGraph:
+        return self.graph.users
+
+    @property
+    def link_records(self) -> tuple[Link, ...]:
+        return self.graph.links
+
+    @property
+    def problems(self) -> tuple[ParseWarning, ...]:
+        """What the integrity check found wrong with the links (left out of the graphs)."""
+        return self.graph.problems
+
+
+#: The tables of ``Analysis.measures``, each from one function of ``threadscope.measures``.
+MEASURES: tuple[str, ...] = (
+    "most_answered", "reply_trees", "debates", "audience", "link_counts", "user_pairs", "disputed",
+)
+
+
+def choose_scorers(scorers: Sequence[Scorer | str] | None, *, snownlp: bool = True,
+                   workers: int | None = 1, cache: bool = False) -> list[Scorer]:
+    """Scorer instances from names or objects (the default set when ``None``). The snownlp column
+    gets the caller's parallelism and cache: a scorer has none of its own."""
+    if scorers is None:
+        chosen = default_scorers(snownlp=snownlp)
+    else:
+        chosen = [get_scorers([s])[0] if isinstance(s, str) else s for s in scorers]
+    return [SnowNLPScorer(workers=workers, cache=cache) if isinstance(s, SnowNLPScorer) else s
+            for s in chosen]
+
+
+def analyze_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = None, snownlp: bool = True,
+                   keywords: bool = True, workers: int | None = 1, cache: bool = False,
+                   progress: Progress | None = None) -> Analysis:
+    """Links, scores, graphs, frames and measures of a parsed thread (from any adapter).
+
+    ``scorers``: names (``nlp.scorers.available_scorers``) or scorer objects; the default set when
+    ``None`` (``snownlp=False`` drops its column). ``workers``/``cache``: the snownlp column's
+    process count and on-disk cache. ``keywords``: also extract the thread's keywords (jieba).
+    """
+    step = progress or (lambda _stage: None)
+    step("links")
+    links = resolve_links(thread)
+    targets = primary_links(links)
+    step("scores")
+    chosen = choose_scorers(scorers, snownlp=snownlp, workers=workers, cache=cache)
+    scores = score_thread(thread, scorers=chosen, targets={
+        post.floor: answered_floor(targets[post.floor]) if post.floor in targets else None
+        for post in thread.posts})
+    stance = _stances(scores)
+    step("graph")
+    graph = build_graphs(thread, links=links, stance={
+        (floor, int(target)): label for floor, label in stance.items()
+        if label is not None and (target := answered_floor(targets[floor])) is not None})
+    step("measures")
+    posts = frames.posts_frame(thread, targets=targets, post_graph=graph.posts, scores=scores)
+    links_table = frames.links_frame(thread, links, targets=targets, stances=stance)
+    users = frames.users_frame(thread, posts, links_table, graph.users)
+    tables = {
+        "most_answered": measures.most_answered(graph.posts),
+        "reply_trees": measures.reply_trees(graph.posts),
+        "debates": measures.debates(graph.posts),
+        "audience": measures.audience(graph.posts),
+        "link_counts": measures.link_counts(links_table),
+        "user_pairs": measures.user_pairs(links_table),
+        "disputed": measures.disputed_posts(posts),
+    }
+    score_columns = tuple(c for c in scores.columns if c not in ("floor", "pid", "author", "target_floor"))
+    return Analysis(thread=thread, posts=posts, links=links_table, users=users, measures=tables, graph=graph,
+                    scorers=str(scores.attrs.get("scorers", "")), score_columns=score_columns,
+                    keywords=extract_keywords(posts) if keywords else None)
+
+
+def _stances(scores: pd.DataFrame) -> dict[int, str | None]:
+    """floor → stance label toward its answered post (``None`` where there is none)."""
+    if "stance" not in scores:
+        return {}
+    return {int(floor): (None if pd.isna(label) else str(label))
+            for floor, label in zip(scores["floor"], scores["stance"], strict=True)}
