@@ -179,7 +179,9 @@ def test_same_floor_twice_on_one_touch_page(tmp_path: Path) -> None:
 # --- bytes: NUL, encodings, cut files, special files ---------------------------------------------
 
 def test_a_few_nul_bytes_are_dropped_with_a_warning(tmp_path: Path) -> None:
-    data = SEED.read_bytes().replace("国内把AI".encode(), "国内\x00\x00把\x00AI\x00".encode(), 1)
+    # in floor 1, inside the first 4 KiB: where the old "any NUL = binary" test looked
+    data = SEED.read_bytes().replace("编辑：倾倾".encode(), "编辑\x00\x00：倾\x00倾\x00".encode(), 1)
+    assert data.index(b"\x00") < 4096
     path = tmp_path / "thread.md"
     path.write_bytes(data)
     thread = load_thread(path)
