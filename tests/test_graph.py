@@ -319,7 +319,7 @@ def test_user_graph_weights_and_kinds() -> None:
     assert not any(a == b for a, b in users.edges)
 
 
-def test_user_graph_counts_self_answers_on_the_node() -> None:
+def test_user_graph_counts_self_answers_on_the_node(fixtures: Path) -> None:  # skips without ../shared
     graph = user_graph(build_graphs(thread_of(VIVID)).posts)
     assert sum(graph.nodes[user]["self_links"] for user in graph) > 0
     assert nx.number_of_selfloops(graph) == 0

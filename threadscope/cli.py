@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -23,12 +24,30 @@ from threadscope.errors import ThreadscopeError
 from threadscope.export import GRAPH_FORMATS, GRAPH_NODES, GRAPH_SUFFIXES, render_graph, write_graph
 from threadscope.load import load_thread
 from threadscope.model import Thread
-from threadscope.output import write_output
+from threadscope.output import encodable, write_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: How many warnings the parse summary lists before "… and N more" (one screen).
 SUMMARY_WARNINGS = 8
+
+#: What must never reach a terminal from thread text (names, titles, file names, warnings): ANSI
+#: escape sequences (CSI ``ESC [ … final``, OSC ``ESC ] … BEL/ST`` as in the issue's
+#: ``OP\x1b]0;…\x07\x1b[2J`` that retitled and cleared the terminal, other ``ESC x`` pairs), the
+#: C0/C1 control characters (newlines included: a summary line stays one line) and lone surrogates.
+TERMINAL_UNSAFE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"          # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, ended by BEL or ST (or cut off)
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"    # DCS, SOS, PM, APC strings
+    r"|\x1b.?"                           # any other escape
+    r"|[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
+)
+
+
+def safe(text: object) -> str:
+    """``text`` fit to print: escape sequences and control characters removed. Every echo of
+    thread-derived text (names, titles, sources, warnings) goes through here."""
+    return TERMINAL_UNSAFE.sub("", str(text))
 
 
 def _format_names() -> list[str]:
@@ -43,7 +62,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ThreadscopeError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {safe(exc)}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
@@ -51,7 +70,7 @@ def reports_errors(command: F) -> F:
 
 def write_json_lines(records: Iterable[Mapping[str, Any]], output: Path) -> bool:
     """One JSON object per line to ``output`` (``-``: stdout). True when a file was written."""
-    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    lines = encodable("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records))
     if str(output) == "-":
         click.echo(lines, nl=False)
         return False
@@ -118,7 +137,7 @@ def parse(paths: tuple[Path, ...], format_: str, output: Path | None, with_html:
         click.echo(summary(thread))
         return
     if write_json_lines((post.to_dict(with_html=with_html) for post in thread.posts), output):
-        click.echo(f"Wrote {len(thread.posts)} posts to {output}", err=True)
+        click.echo(f"Wrote {len(thread.posts)} posts to {safe(output)}", err=True)
 
 
 @cli.command()
@@ -158,7 +177,8 @@ def graph(paths: tuple[Path, ...], format_: str, to: str | None, output: Path, n
     shown = graphs.posts if nodes == "posts" else graphs.users
     unresolved = sum(1 for link in graphs.links if link.target is None)
     click.echo(f"Wrote {fmt} {nodes} graph ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} "
-               f"edges; {unresolved} unresolved links, {len(graphs.problems)} link problems) to {output}",
+               f"edges; {unresolved} unresolved links, {len(graphs.problems)} link problems) "
+               f"to {safe(output)}",
                err=True)
 
 
@@ -195,7 +215,8 @@ def score(paths: tuple[Path, ...], format_: str, output: Path, no_snownlp: bool,
     frame["scorers"] = frame.attrs["scorers"]
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     if write_json_lines(records, output):
-        click.echo(f"Wrote {len(records)} scored posts to {output} ({frame.attrs['scorers']})", err=True)
+        click.echo(f"Wrote {len(records)} scored posts to {safe(output)} ({frame.attrs['scorers']})",
+                   err=True)
 
 
 @cli.command()
@@ -234,11 +255,11 @@ def analyze(paths: tuple[Path, ...], format_: str, output: Path | None, title: s
         advance("report")
         written = pipeline.write_analysis_report(analysis, output, title=title, anonymize=anonymize)
         bar.update(1, "done")
-    click.echo(f"Report: {written} ({len(analysis.thread.posts)} floors)")
+    click.echo(f"Report: {safe(written)} ({len(analysis.thread.posts)} floors)")
 
 
 @cli.command(name="eval")
-@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("gold", type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="Folder the gold file's thread paths are relative to (default: its folder and parents).")
 @click.option("--no-snownlp", "no_snownlp", is_flag=True, help="Skip the snownlp baseline.")
@@ -255,7 +276,8 @@ def eval_command(gold: Path, root: Path | None, no_snownlp: bool) -> None:
     """
     from threadscope.nlp.evaluate import evaluate, format_report
 
-    click.echo(format_report(evaluate(gold, root=root, snownlp=not no_snownlp)))
+    click.echo("\n".join(safe(line) for line in format_report(
+        evaluate(gold, root=root, snownlp=not no_snownlp)).split("\n")))
 
 
 @cli.command(name="scorers")
@@ -281,25 +303,25 @@ def summary(thread: Thread) -> str:
     counts = thread.status_counts()
     span = thread.span
     authors = Counter(post.author for post in thread.posts if post.author)
-    top = ", ".join(f"{name} ({n})" for name, n in authors.most_common(3))
+    top = ", ".join(f"{safe(name)} ({n})" for name, n in authors.most_common(3))
     floors = f"{len(thread.posts)} parsed"
     floors += "".join(f", {counts[s]} {s}" for s in ("deleted", "banned", "hidden") if counts[s])
     if thread.missing_floors:
         floors += f", {len(thread.missing_floors)} missing"
     lines = [
-        f"Title:        {thread.title or '(unknown)'}",
-        f"Thread:       {thread.forum} tid {thread.tid if thread.tid is not None else '(unknown)'}"
-        f" · format {thread.format}",
-        f"Sources:      {', '.join(thread.sources)}",
+        f"Title:        {safe(thread.title or '(unknown)')}",
+        f"Thread:       {safe(thread.forum)} tid {'(unknown)' if thread.tid is None else safe(thread.tid)}"
+        f" · format {safe(thread.format)}",
+        f"Sources:      {', '.join(safe(source) for source in thread.sources)}",
         f"Floors:       {floors}",
         f"Span:         {span[0].astimezone(thread.zone):%Y-%m-%d %H:%M} → "
         f"{span[1].astimezone(thread.zone):%Y-%m-%d %H:%M} ({thread.zone_label})" if span
         else "Span:         (no times)",
-        f"Starter:      {thread.starter or '(unknown)'}",
+        f"Starter:      {safe(thread.starter or '(unknown)')}",
         f"Participants: {len(authors)}; most active: {top or '-'}",
         f"Warnings:     {len(thread.warnings) or 'none'}",
     ]
-    lines += [f"  - {warning}" for warning in thread.warnings[:SUMMARY_WARNINGS]]
+    lines += [f"  - {safe(warning)}" for warning in thread.warnings[:SUMMARY_WARNINGS]]
     if len(thread.warnings) > SUMMARY_WARNINGS:
         lines.append(f"  … and {len(thread.warnings) - SUMMARY_WARNINGS} more (see `parse -o` output)")
     return "\n".join(lines)

@@ -35,7 +35,7 @@ USER_EDGE_COLUMNS: tuple[str, ...] = ("source_user", "target_user", "weight", *L
 
 #: Characters XML 1.0 forbids; forum text can carry them (pasted control codes) and networkx's
 #: writers would emit a file Gephi refuses.
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 #: Float format of ``confidence`` in the CSV (the values are multiples of 0.05).
 CSV_FLOAT_FORMAT = "%.2f"
 
@@ -58,9 +58,21 @@ def exportable(graph: nx.DiGraph) -> nx.DiGraph:
     def clean(attrs: dict[str, Any]) -> dict[str, Any]:
         return {key: plain for key, value in attrs.items() if (plain := _plain(value)) is not None}
 
+    # Node keys are written as XML attributes too (user names in the user graph): made XML-safe,
+    # with a numeric suffix if two names differ only in what was dropped.
+    keys: dict[Any, Any] = {}
+    taken: set[Any] = set()
+    for node in graph.nodes:
+        key = XML_INVALID.sub("", node) if isinstance(node, str) else node
+        base, n = key, 1
+        while key in taken:
+            n += 1
+            key = f"{base}~{n}"
+        keys[node] = key
+        taken.add(key)
     copy = nx.DiGraph(**clean(dict(graph.graph)))
-    copy.add_nodes_from((node, clean(data)) for node, data in graph.nodes(data=True))
-    copy.add_edges_from((a, b, clean(data)) for a, b, data in graph.edges(data=True))
+    copy.add_nodes_from((keys[node], clean(data)) for node, data in graph.nodes(data=True))
+    copy.add_edges_from((keys[a], keys[b], clean(data)) for a, b, data in graph.edges(data=True))
     return copy
 
 

@@ -17,6 +17,35 @@ from typing import Protocol, runtime_checkable
 from threadscope.errors import UnknownChoiceError
 from threadscope.model import DEFAULT_TIMEZONE, ParseWarning, Post
 
+#: Floors are 1..MAX_FLOOR. Stage1st's longest threads run to a few hundred thousand floors
+#: (the fixtures' longest: 3,011); a label past a million in a saved file is damage or an attack
+#: (issue 12: 99,999,999 allocated a set of every floor). Adapters warn and skip such a post.
+MAX_FLOOR = 1_000_000
+#: Digits read from a number in a file: 18 keeps every int a machine word and far below
+#: Python's 4,300-digit int-from-string limit (a 5,000-digit label raised ValueError).
+MAX_DIGITS = 18
+
+
+def bounded_int(text: object, low: int = 0, high: int = 10 ** MAX_DIGITS - 1) -> int | None:
+    """``text`` as an int in ``low``..``high``, or ``None`` (junk, empty, too many digits, out of range).
+
+    Every number read from a file goes through here so no file can make int() raise or
+    return a value the caller would allocate by.
+    """
+    digits = str(text).strip() if isinstance(text, (str, int)) and not isinstance(text, bool) else ""
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-").lstrip("0") or ("0" if digits.strip("+-") else "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_DIGITS:
+        return None
+    value = sign * int(digits)
+    return value if low <= value <= high else None
+
+
+def id_text(digits: str) -> str | None:
+    """A numeric id (pid, uid, tid) as text without leading zeros; ``None`` when not a positive id."""
+    value = bounded_int(digits, 1)
+    return None if value is None else str(value)
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -26,6 +55,8 @@ class Document:
     data: bytes
     text: str
     encoding: str
+    #: what reading and decoding changed (control bytes dropped, a cut character, …)
+    warnings: tuple[ParseWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

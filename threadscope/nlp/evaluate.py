@@ -92,15 +92,67 @@ def _find(thread: str, gold_path: Path, root: Path | None) -> Path:
                         + (f" or under {root}" if root else "") + "; pass --root FOLDER")
 
 
+#: Largest gold file read: the hand-labelled sets are 7-540 KB (../shared/gold); 20 MB is room
+#: for thousands of threads and still read in well under a second.
+MAX_GOLD_BYTES = 20 * 1024 * 1024
+#: Label values a gold row may carry (the GUIDELINE's classes); ``None`` means "not labelled".
+GOLD_FIELDS: dict[str, tuple[str, ...]] = {"sentiment": tuple(SENTIMENTS), "stance": tuple(STANCES)}
+
+
+def _check_row(path: Path, where: str, row: Any) -> dict[str, Any]:
+    """A label row with an int ``floor`` (``"12"`` is read as 12), or a ``GoldFileError`` saying
+    what is wrong where (no silent skip: a floor the scorer never sees would make n = 0)."""
+    if not isinstance(row, dict):
+        raise GoldFileError(f"{path}: {where} is {type(row).__name__}, expected an object with 'floor'")
+    if "floor" not in row:
+        raise GoldFileError(f"{path}: {where} has no 'floor'")
+    floor = row["floor"]
+    if isinstance(floor, str) and floor.strip().isascii() and floor.strip().isdigit() and len(floor) < 10:
+        floor = int(floor)
+    if isinstance(floor, bool) or not isinstance(floor, int) or floor < 1:
+        raise GoldFileError(f"{path}: {where}: floor {floor!r} is not a positive whole number")
+    target = row.get("target_floor")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int)):
+        raise GoldFileError(f"{path}: {where}: target_floor {target!r} is not a whole number or null")
+    for name, allowed in GOLD_FIELDS.items():
+        value = row.get(name)
+        if value not in (None, "") and value not in allowed:
+            raise GoldFileError(f"{path}: {where}: {name} {value!r} is not one of {', '.join(allowed)}")
+    return {**row, "floor": floor}
+
+
 def read_gold(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(thread path, label rows) per gold thread; a ``GoldFileError`` naming the place of any
+    problem (not JSON, nested too deeply, wrong shape, a bad floor)."""
+    from threadscope.load import read_limited
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GoldFileError(f"{path}: cannot read gold file ({exc})") from exc
-    entries = data.get("threads", [data]) if isinstance(data, dict) else None
-    if not entries or not all(isinstance(e, dict) and "thread" in e and "labels" in e for e in entries):
-        raise GoldFileError(f"{path}: expected {{'thread', 'labels'}} or {{'threads': [...]}}")
-    return [(entry["thread"], entry["labels"]) for entry in entries]
+        data = json.loads(read_limited(path, MAX_GOLD_BYTES).decode("utf-8-sig"))
+    except ThreadscopeError as exc:
+        raise GoldFileError(f"cannot read gold file: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise GoldFileError(f"{path}: not a JSON gold file ({reason})") from None
+    if not isinstance(data, dict):
+        raise GoldFileError(f"{path}: top level is {type(data).__name__}; expected {{'thread', 'labels'}} "
+                            "or {'threads': [...]}")
+    multi = "threads" in data
+    entries = data["threads"] if multi else [data]
+    if not isinstance(entries, list) or not entries:
+        raise GoldFileError(f"{path}: 'threads' must be a non-empty list")
+    gold: list[tuple[str, list[dict[str, Any]]]] = []
+    for index, entry in enumerate(entries):
+        where = f"threads[{index}]" if multi else "top level"
+        if not isinstance(entry, dict):
+            raise GoldFileError(f"{path}: {where} is {type(entry).__name__}, expected an object")
+        thread, labels = entry.get("thread"), entry.get("labels")
+        if not isinstance(thread, str) or not thread.strip():
+            raise GoldFileError(f"{path}: {where}: 'thread' must be a file path (text), got {thread!r}")
+        if not isinstance(labels, list):
+            raise GoldFileError(f"{path}: {where}: 'labels' must be a list, got {type(labels).__name__}")
+        prefix = f"{where}.labels" if multi else "labels"
+        gold.append((thread, [_check_row(path, f"{prefix}[{n}]", row) for n, row in enumerate(labels)]))
+    return gold
 
 
 def evaluate(gold_path: Path, *, root: Path | None = None, snownlp: bool = True) -> Evaluation:

@@ -13,16 +13,26 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from threadscope.adapters.base import Document, Page
+from threadscope.adapters.base import MAX_FLOOR, Document, Page, bounded_int
 from threadscope.errors import FormatMismatchError, ThreadNotFoundError
 from threadscope.forums.discuz import clean
 from threadscope.forums.discuz.common import S1_FORUM, DiscuzAdapter, body_fields, forum_from_urls, warn
-from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, from_timestamp, is_relative_time, parse_time
+from threadscope.forums.discuz.times import (
+    DISCUZ_TIMEZONE,
+    from_timestamp,
+    invalid_time,
+    is_relative_time,
+    parse_time,
+    timestamp_problem,
+)
 from threadscope.model import ParseWarning, Post, PostStatus
 
 #: The S1Nyan fixtures are indented with U+00A0 (and start with a BOM): JSON allows neither as
 #: whitespace. A string literal is matched first so U+00A0 *inside* values is kept as is.
 _LITERAL_OR_FOREIGN_SPACE = re.compile(r'("(?:[^"\\]|\\.)*")|[\u00a0\ufeff]+')
+#: Lone UTF-16 surrogates from JSON escapes (``"AAA\ud800BBB"``): no UTF-8 writer can encode
+#: them, so every string read from the response has them replaced by U+FFFD.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: A viewthread response is a JSON object; anything else is rejected before a full parse.
 _JSON_OBJECT_START = re.compile(r"^[\s\u00a0\ufeff]*\{")
 #: Keys every viewthread response has (all five S1 fixtures, Discuz mobile plugin v1/v4).
@@ -40,6 +50,10 @@ POST_STATUS_BANNED = 1
 #: Bit 4 of the post ``status`` (value 8) is "posted from a phone" (来自手机, §1.3 post time);
 #: status 8 on s1nyan-thread1 floor 4, 1032 (= 1024 + 8) on reader-floorlist-1 floor 2.
 POST_STATUS_MOBILE = 8
+#: Posts per page: Discuz's admin panel accepts 1-100 (``postperpage``, S1 uses 30, the API
+#: fixtures say 30 or 40); a larger ``ppp`` is damage and would make the page's expected floors
+#: huge (issue 12), so it is ignored with a warning.
+MAX_PPP = 100
 
 
 def _strict_or_repaired_json(text: str) -> Any:
@@ -51,10 +65,26 @@ def _strict_or_repaired_json(text: str) -> Any:
     return json.loads(_LITERAL_OR_FOREIGN_SPACE.sub(lambda m: m.group(1) or " ", text))
 
 
+def _scrub(data: Any) -> Any:
+    """Replace lone surrogates in every string value, in place (iteratively: no recursion limit)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in list(items):
+            if isinstance(value, str):
+                if _LONE_SURROGATE.search(value):
+                    node[key] = _LONE_SURROGATE.sub("\ufffd", value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+    return data
+
+
 @lru_cache(maxsize=4)
 def _load(text: str) -> Any:
     """Parsed JSON; cached so ``sniff`` and ``parse`` of one document decode it once."""
-    return _strict_or_repaired_json(text)
+    data = _strict_or_repaired_json(text)
+    return _scrub(data) if "\\ud" in text.lower() else data
 
 
 def _viewthread_variables(data: Any) -> Mapping[str, Any] | None:
@@ -72,16 +102,28 @@ def _viewthread_variables(data: Any) -> Mapping[str, Any] | None:
 
 
 def _int(value: Any) -> int | None:
-    """API numbers are strings ("1376226466"); empty, null and junk give ``None``."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    """API numbers are strings ("1376226466"); empty, null, junk and more than 18 digits give ``None``."""
+    return bounded_int(value, -(10**18) + 1)
 
 
 def _positive(value: Any) -> int | None:
     number = _int(value)
     return number if number is not None and number > 0 else None
+
+
+def _floor_number(value: Any) -> int | None:
+    """A ``position``/``number`` within 1..MAX_FLOOR, else ``None``."""
+    number = _positive(value)
+    return number if number is not None and number <= MAX_FLOOR else None
+
+
+def _out_of_range(raw: Mapping[str, Any]) -> str | None:
+    """``position N`` / ``number N`` when a post's floor field is a number past MAX_FLOOR."""
+    for key in ("position", "number"):
+        text = str(raw.get(key, "")).strip().lstrip("0")
+        if text.isascii() and text.isdigit() and (len(text) > len(str(MAX_FLOOR)) or int(text) > MAX_FLOOR):
+            return f"{key} {text if len(text) <= 20 else f'{text[:12]}… ({len(text)} digits)'}"
+    return None
 
 
 def _id(value: Any) -> str | None:
@@ -127,7 +169,7 @@ def _attachments(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _floor_of(raw: Mapping[str, Any]) -> int | None:
     """v4 carries the stored floor in ``position``; v1 only the computed ``number`` (§3)."""
-    return _positive(raw.get("position")) or _positive(raw.get("number"))
+    return _floor_number(raw.get("position")) or _floor_number(raw.get("number"))
 
 
 def _banned_without_message(raw: Mapping[str, Any]) -> bool:
@@ -156,12 +198,17 @@ class DiscuzApiAdapter(DiscuzAdapter):
             return _viewthread_variables(_load(text)) is not None
         except ValueError:
             return False
+        except RecursionError:  # it has the markers: claim it, so parse says what is wrong
+            return True
 
     def parse(self, doc: Document) -> Page:
         try:
             data = _load(doc.text)
         except ValueError as exc:
             raise FormatMismatchError(doc.path, f"not an S1 API response: invalid JSON ({exc})") from None
+        except RecursionError:
+            raise FormatMismatchError(doc.path, "not an S1 API response: the JSON is nested too deeply "
+                                                "to read") from None
         variables = _viewthread_variables(data)
         if variables is None:
             keys = ", ".join(list(data)[:6]) if isinstance(data, Mapping) else type(data).__name__
@@ -193,6 +240,11 @@ class DiscuzApiAdapter(DiscuzAdapter):
         posts: list[Post] = []
         urls: list[str | None] = [variables.get("member_avatar")]
         for raw in rows:
+            bad = _out_of_range(raw)
+            if bad is not None and _floor_of(raw) is None:
+                warnings.append(warn(doc, "floor_out_of_range", f"pid {raw.get('pid')}: {bad} is outside "
+                                     f"1-{MAX_FLOOR:,}; skipped"))
+                continue
             if _floor_of(raw) is None and raw.get("pid") in numbered:
                 warnings.append(warn(doc, "repeated_post", f"pid {raw.get('pid')} is listed again without "
                                      "a floor number (a 推荐/置顶 copy); kept the numbered one"))
@@ -204,6 +256,14 @@ class DiscuzApiAdapter(DiscuzAdapter):
                 starter, starter_uid = post.author, post.uid
 
         ppp = _positive(variables.get("ppp"))
+        if ppp is not None and ppp > MAX_PPP:
+            warnings.append(warn(doc, "bad_number", f"ppp (posts per page) {ppp} is over {MAX_PPP}; "
+                                 "ignored, so this page's expected floors are unknown"))
+            ppp = None
+        size = _thread_size(thread)
+        if size is None and _int(thread.get("allreplies", thread.get("replies"))) is not None:
+            warnings.append(warn(doc, "bad_number", "the reply count (allreplies) is outside "
+                                 f"0-{MAX_FLOOR - 1:,}; ignored"))
         request_page = _REQUEST_PAGE_RE.search(doc.path)
         return Page(
             source=doc.path,
@@ -257,8 +317,12 @@ class DiscuzApiAdapter(DiscuzAdapter):
         images = tuple(dict.fromkeys([*fields.pop("images", ()),
                                       *(item["url"] for item in attachments.values() if item["image"])]))
         time = from_timestamp(raw.get("dbdateline"))
+        problem = timestamp_problem(raw.get("dbdateline"))
         if time is None and shown:
             time = parse_time(shown)
+        if time is None and (problem or (shown and invalid_time(shown))):
+            reason = problem or f"post time {invalid_time(shown or '')!r} is not a valid date and time"
+            warnings.append(warn(doc, "invalid_time", f"{reason}; time left empty", floor))
         return Post(
             floor=floor,
             pid=_id(raw.get("pid")),
@@ -298,4 +362,4 @@ def _thread_size(thread: Mapping[str, Any]) -> int | None:
     replies = _int(thread.get("allreplies"))
     if replies is None:
         replies = _int(thread.get("replies"))
-    return None if replies is None else replies + 1
+    return None if replies is None or not 0 <= replies < MAX_FLOOR else replies + 1

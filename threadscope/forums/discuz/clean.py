@@ -58,6 +58,7 @@ Smiley tokens
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -183,16 +184,61 @@ HIDE_PLACEHOLDER_HINTS = ("需要积分高于", "回复", "本内容被作者隐
 
 #: Attachment tooltip text that leaked into text sources: "图片.png (46.98 KB, 下载次数: 0)
 #: 下载附件 2023-7-1 18:11 上传" with any line breaks between [S1 text archive]; the element form
-#: (``div.tip``) is dropped by class.
-ATTACHMENT_TIP_TEXT = re.compile(
-    rf"(?:[^\s()（）]+\.[A-Za-z0-9]{{2,5}}\s*)?\(\s*[\d.]+\s*[KMGT]?B\s*,\s*下载次数\s*[:：]\s*\d+\s*\)"
-    rf"(?:\s*下载附件)?(?:\s*{_TIME}\s*上传)?"
+#: (``div.tip``) is dropped by class. The match starts at the literal ``(``: the optional file
+#: name before it was once a leading ``[^\s()（）]+`` that the regex engine re-scanned from every
+#: position of a run without white space (quadratic: a 240 KB post took 25-31 s, issue 12). The
+#: name is now matched backwards from the ``(`` (``ATTACHMENT_NAME_REVERSED``), so every
+#: character is looked at a bounded number of times.
+ATTACHMENT_TIP_CORE = re.compile(
+    rf"\(\s*[\d.]+\s*[KMGT]?B\s*,\s*下载次数\s*[:：]\s*\d+\s*\)(?:\s*下载附件)?(?:\s*{_TIME}\s*上传)?"
 )
-#: The literal every ``ATTACHMENT_TIP_TEXT`` match contains. The pattern's optional file-name
-#: prefix makes a scan quadratic in the length of a run without white space (CJK prose): it cost
-#: ~1.8 ms per 30-post page of samples/s1-2267042-page-1.html (cProfile), so it only runs on
-#: texts that hold the literal.
+#: Longest attachment file name read before the tooltip: 255, the file-name limit of every
+#: common file system (and of Discuz's ``filename`` column, varchar(255)).
+MAX_ATTACHMENT_NAME = 255
+#: Blanks allowed between the file name and ``(`` (the fixtures have 0 or 1).
+MAX_NAME_GAP = 8
+#: The file name ``NAME.EXT`` right before the tooltip, read on the reversed text ending at the
+#: ``(``: gap, reversed extension, dot, reversed name. Bounded repeats only.
+ATTACHMENT_NAME_REVERSED = re.compile(
+    rf"\s{{0,{MAX_NAME_GAP}}}[A-Za-z0-9]{{2,5}}\.[^\s()（）]{{1,{MAX_ATTACHMENT_NAME}}}"
+)
+#: The literal every tooltip contains (a cheap test that skips the scan on most bodies).
 ATTACHMENT_TIP_HINTS = ("下载次数",)
+
+
+def attachment_tips(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every attachment tooltip in ``text``, its file name included. Linear: the
+    core regex starts at a literal, and each name is matched on a window of bounded length."""
+    spans: list[tuple[int, int]] = []
+    if not _may_match(text, ATTACHMENT_TIP_HINTS):
+        return spans
+    done = 0
+    for core in ATTACHMENT_TIP_CORE.finditer(text):
+        start = core.start()
+        window = text[max(done, start - MAX_ATTACHMENT_NAME - MAX_NAME_GAP - 6):start][::-1]
+        name = ATTACHMENT_NAME_REVERSED.match(window)
+        if name:
+            start -= name.end()
+        spans.append((start, core.end()))
+        done = core.end()
+    return spans
+
+
+def replace_attachment_tips(text: str, blank: bool) -> str:
+    """``text`` without its attachment tooltips: cut out, or blanked to spaces (keeping line
+    breaks and offsets) when ``blank``."""
+    spans = attachment_tips(text)
+    if not spans:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end in spans:
+        pieces.append(text[at:start])
+        if blank:
+            pieces.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +343,8 @@ class Body:
     files: tuple[str, ...] = ()
     #: the body follows a "只有管理员或有管理权限的成员可见" notice (a moderator's view of a ban)
     moderator_view: bool = False
+    #: the markup nests deeper than libxml2 builds a tree for: read as tag-stripped text instead
+    markup_too_deep: bool = False
 
 
 # ----------------------------------------------------------------------------------------------
@@ -675,8 +723,7 @@ def _parse_quote(raw: str, pid: str | None) -> Quote:
             author, time = header["author"].strip(), parse_time(header["time"])
             lines = lines[1:]
     excerpt = "\n".join(_strip_quoted_tail(lines))
-    if _may_match(excerpt, ATTACHMENT_TIP_HINTS):
-        excerpt = ATTACHMENT_TIP_TEXT.sub("", excerpt)
+    excerpt = replace_attachment_tips(excerpt, blank=False)
     edit = EDIT_NOTICE.match(excerpt)
     if edit:
         excerpt = excerpt[edit.end():]
@@ -753,7 +800,7 @@ def _finish(r: _Renderer) -> Body:
     status: PostStatus = r.locked_status or "normal"
     moderator_view = False
     raw, hides = _blank(HIDE_PLACEHOLDER, HIDE_PLACEHOLDER_HINTS, raw)
-    raw, _ = _blank(ATTACHMENT_TIP_TEXT, ATTACHMENT_TIP_HINTS, raw)
+    raw = replace_attachment_tips(raw, blank=True)
 
     # placeholders that make up the whole body
     stripped = raw.strip()
@@ -811,8 +858,13 @@ def _finish(r: _Renderer) -> Body:
 # Public API
 # ----------------------------------------------------------------------------------------------
 
-# plain etree parser: lxml.html's element-class lookup costs ~20% here and is not needed
-_HTML_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
+# plain etree parser: lxml.html's element-class lookup costs ~20% here and is not needed.
+# huge_tree: libxml2 stops building the tree past 256 nested elements without raising (the text
+# came back '' silently, issue 12); with it the bound is 2048, and past that the error log says
+# so and the body is read as tag-stripped text.
+_HTML_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
+#: libxml2's error text when it gives up on nesting depth.
+DEPTH_LIMIT_ERROR = "Excessive depth"
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -842,6 +894,8 @@ def clean_body(html: str | None, *, attachments: Mapping[str, str] | None = None
         root = etree.fromstring(html, parser=_HTML_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return _finish_plain(html, attachments)
+    if any(DEPTH_LIMIT_ERROR in entry.message for entry in _HTML_PARSER.error_log):
+        return dataclasses.replace(_finish_plain(html, attachments), markup_too_deep=True)
     if root is None:
         return _finish_plain(html, attachments)
     body = root.find("body")

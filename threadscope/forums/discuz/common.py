@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from threadscope.adapters.base import Document
+from threadscope.adapters.base import MAX_FLOOR, Document, bounded_int, id_text
 from threadscope.errors import NotAThreadError
 from threadscope.forums.discuz.clean import Body
 from threadscope.forums.discuz.resolver import DiscuzResolver
-from threadscope.forums.discuz.times import is_relative_time
+from threadscope.forums.discuz.times import invalid_time, is_relative_time
 from threadscope.model import ParseWarning, PostStatus, Rating
 
 # Profile links: plain `home.php?mod=space&uid=N` (csolbbs X3.3) and rewritten
@@ -80,19 +80,41 @@ def warn(doc: Document, code: str, message: str, floor: int | None = None) -> Pa
     return ParseWarning(code=code, message=message, source=doc.path, floor=floor)
 
 
-def parse_html(doc: Document) -> lxml.html.HtmlElement:
-    """The document tree via libxml2 (keeps stray ``<td>`` in malformed files, trap 9)."""
+#: libxml2 stops building the tree past 256 nested elements and drops the rest of the file
+#: without an exception (issue 12: one 300-deep post made 29 of 30 floors vanish). XML_PARSE_HUGE
+#: (lxml's ``huge_tree``) raises the bound to 2048; past that the parser's error log carries
+#: this text and the adapter warns that the rest of the file was not read.
+DEPTH_LIMIT_ERROR = "Excessive depth"
+
+
+def depth_warning(doc: Document, parser: etree.HTMLParser) -> ParseWarning | None:
+    """A warning when libxml2 gave up on nesting depth (what follows that point is not read)."""
+    for entry in parser.error_log:
+        if DEPTH_LIMIT_ERROR in entry.message:
+            return warn(doc, "too_deep", f"markup nested deeper than libxml2 reads (line {entry.line}): "
+                        "the rest of the file after that point is not read; floors there are missing")
+    return None
+
+
+def parse_html(doc: Document, warnings: list[ParseWarning] | None = None) -> lxml.html.HtmlElement:
+    """The document tree via libxml2 (keeps stray ``<td>`` in malformed files, trap 9). A
+    ``too_deep`` warning goes to ``warnings`` when the nesting stopped the parser."""
     text = doc.text
     if not text.strip():
         raise NotAThreadError(doc.path, "no posts found: the file is empty")
     # lxml refuses str input with an XML encoding declaration; HTML files rarely have one.
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[1]
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         # e.g. an unclosed "<!--" (a damaged save) turns the whole file into one comment
         raise NotAThreadError(doc.path, f"no posts found: the HTML has no readable content ({exc})") from None
+    too_deep = depth_warning(doc, parser)
+    if too_deep is not None and warnings is not None:
+        warnings.append(too_deep)
+    return root
 
 
 def has_class(element: etree._Element, name: str) -> bool:
@@ -121,15 +143,16 @@ def own_text(element: etree._Element) -> str:
 
 def uid_from_href(href: str | None) -> str | None:
     match = UID_RE.search(href or "")
-    return str(int(match.group(1))) if match else None
+    return id_text(match.group(1)) if match else None
 
 
 def authorid_from_hrefs(hrefs: Iterable[str]) -> str | None:
     """The uid of the first 只看该作者/只看楼主 link with a non-zero ``authorid=``."""
     for href in hrefs:
         match = AUTHORID_RE.search(href)
-        if match and int(match.group(1)):
-            return str(int(match.group(1)))
+        uid = id_text(match.group(1)) if match else None
+        if uid is not None:
+            return uid
     return None
 
 
@@ -142,15 +165,34 @@ def author_name(text: str, meta: dict[str, Any]) -> str | None:
 
 
 def floor_from_label(label: str) -> int | None:
-    """Map a floor label (``12#``, ``楼主``, ``沙发``, ``来自 5#``) to a floor number."""
+    """Map a floor label (``12#``, ``楼主``, ``沙发``, ``来自 5#``) to a floor number; ``None``
+    also for a number outside 1..MAX_FLOOR (``floor_problem`` says which)."""
     label = " ".join(label.replace("\xa0", " ").split())
-    match = FLOOR_NUMBER_RE.match(label)
+    match = FLOOR_NUMBER_RE.match(label) or STUCK_FLOOR_RE.search(label)
     if match:
-        return int(match.group(1))
-    match = STUCK_FLOOR_RE.search(label)
-    if match:
-        return int(match.group(1))
+        return bounded_int(match.group(1), 1, MAX_FLOOR)
     return FLOOR_LABELS.get(label)
+
+
+def floor_problem(label: str) -> str | None:
+    """Why a numeric floor label gives no floor (out of range), for the adapters' warnings."""
+    label = " ".join(label.replace("\xa0", " ").split())
+    match = FLOOR_NUMBER_RE.match(label) or STUCK_FLOOR_RE.search(label)
+    if match and bounded_int(match.group(1), 1, MAX_FLOOR) is None:
+        digits = match.group(1)
+        shown = digits if len(digits) <= 20 else f"{digits[:12]}… ({len(digits)} digits)"
+        return f"floor number {shown} is outside 1-{MAX_FLOOR:,}"
+    return None
+
+
+def time_problem(doc: Document, text: str, floor: int | None) -> ParseWarning | None:
+    """A warning when ``text`` holds a time-shaped string that is no real moment (``2025-02-30
+    25:61``): the post keeps no time, and says why."""
+    bad = invalid_time(text)
+    if bad is None:
+        return None
+    return warn(doc, "invalid_time", f"post time {bad!r} is not a valid date and time; time left empty",
+                floor=floor)
 
 
 def status_from_locked(text: str) -> PostStatus | None:
@@ -164,7 +206,9 @@ def score_of(text: str) -> int | None:
     match = SCORE_RE.search(text.replace("\xa0", " "))
     if not match:
         return None
-    value = int(match.group(2))
+    value = bounded_int(match.group(2))
+    if value is None:
+        return None
     return -value if match.group(1) == "-" else value
 
 
@@ -178,8 +222,9 @@ def make_rating(user: str, score_text: str, reason: str) -> Rating | None:
 def rating_header(participants: str, credits: list[str], meta: dict[str, Any]) -> None:
     """``meta["rating_participants"]`` and ``meta["rating_credit"]`` from the rating header cells."""
     count = RATING_COUNT_RE.search(participants)
-    if count:
-        meta["rating_participants"] = int(count.group())
+    participants_count = bounded_int(count.group()) if count else None
+    if participants_count is not None:
+        meta["rating_participants"] = participants_count
     if credits:
         meta["rating_credit"] = RATING_SUM_RE.sub("", credits[0])
 
@@ -208,7 +253,8 @@ def forum_from_urls(urls: Iterable[str | None]) -> str | None:
 
 def majority_tid(hrefs: Iterable[str]) -> str | None:
     """The thread id most page links point at (quotes can point at other threads)."""
-    counts = Counter(str(int(m.group(1))) for href in hrefs for m in [TID_RE.search(href)] if m)
+    counts = Counter(tid for href in hrefs for m in [TID_RE.search(href)] if m
+                     for tid in [id_text(m.group(1))] if tid is not None)
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -288,12 +334,13 @@ THREAD_COUNTS = etree.XPath('//div[@id="postlist"]/table[1]//td[contains(@class,
 def thread_size(root: etree._Element) -> int | None:
     """Floors in the whole thread by the page header's reply count (replies + the first post)."""
     counts = [text_of(span) for span in THREAD_COUNTS(root)]
-    return int(counts[1]) + 1 if len(counts) == 2 and counts[1].isdigit() else None
+    replies = bounded_int(counts[1], 0, MAX_FLOOR - 1) if len(counts) == 2 else None
+    return None if replies is None else replies + 1
 
 
 def page_number(root: etree._Element) -> int:
     for strong in CURRENT_PAGE(root):
-        label = text_of(strong)
-        if label.isdigit():
-            return int(label)
+        number = bounded_int(text_of(strong), 1, MAX_FLOOR)
+        if number is not None:
+            return number
     return 1  # no pager: the whole thread is on one page

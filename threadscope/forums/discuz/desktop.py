@@ -27,7 +27,7 @@ from typing import Any
 
 from lxml import etree
 
-from threadscope.adapters.base import Document, Page
+from threadscope.adapters.base import MAX_FLOOR, Document, Page, bounded_int, id_text
 from threadscope.errors import NotAThreadError
 from threadscope.forums.discuz.clean import HIDDEN_STYLE, clean_element
 from threadscope.forums.discuz.common import (
@@ -40,6 +40,7 @@ from threadscope.forums.discuz.common import (
     authorid_from_hrefs,
     body_fields,
     floor_from_label,
+    floor_problem,
     forum_from_urls,
     forum_of,
     has_class,
@@ -53,6 +54,7 @@ from threadscope.forums.discuz.common import (
     status_from_locked,
     text_of,
     thread_size,
+    time_problem,
     title_from_head,
     uid_from_href,
     warn,
@@ -140,15 +142,15 @@ class DiscuzHtmlAdapter(DiscuzAdapter):
         return all(marker in text for marker in FRAGMENT_MARKERS)
 
     def parse(self, doc: Document) -> Page:
-        root = parse_html(doc)
+        warnings: list[ParseWarning] = []
+        root = parse_html(doc, warnings)
         index = _index(root)
         containers = index.posts
         if not containers:
             if all(marker in doc.text for marker in FRAGMENT_MARKERS):
-                return _parse_fragments(doc, root)
+                return _parse_fragments(doc, root, warnings)
             raise NotAThreadError(doc.path, "no posts found: no div#post_PID holding table#pidPID "
                                             "(not a Discuz desktop viewthread page)")
-        warnings: list[ParseWarning] = []
         containers, cut_warning = _drop_cut_post(doc, containers)
         if cut_warning:
             warnings.append(cut_warning)
@@ -157,6 +159,9 @@ class DiscuzHtmlAdapter(DiscuzAdapter):
         has_locked = LOCKED_MARK_RE.search(doc.text) is not None
         for container, parts in containers:
             draft = _read_post(doc, container, parts, has_locked, warnings)
+            if draft is not None and draft.pid in seen:
+                warnings.append(warn(doc, "repeated_post", f"post pid {draft.pid} appears twice on this "
+                                     "page; kept the first copy", draft.floor))
             if draft is None or draft.pid in seen:
                 continue
             seen.add(draft.pid)
@@ -246,8 +251,8 @@ def _has_following_content(element: Any) -> bool:
 
 def _tid(doc: Document, root: Any, index: _Index) -> str | None:
     match = INLINE_TID_RE.search(doc.text)
-    if match:
-        return str(int(match.group(1)))
+    if match and id_text(match.group(1)) is not None:
+        return id_text(match.group(1))
     tid = majority_tid(CANONICAL(root))
     if tid is not None:
         return tid
@@ -266,8 +271,9 @@ def _page(index: _Index, root: Any) -> int:
     pager = index.anchors.get("pgt")
     if pager is not None:
         for strong in PAGER_CURRENT(pager):
-            if text_of(strong).isdigit():
-                return int(text_of(strong))
+            number = bounded_int(text_of(strong), 1, MAX_FLOOR)
+            if number is not None:
+                return number
     return page_number(root)
 
 
@@ -295,13 +301,13 @@ def _read_post(doc: Document, container: Any, parts: Parts, has_locked: bool,
                warnings: list[ParseWarning]) -> _Draft | None:
     table = container.find("table")
     pid_text = (table.get("id") or "")[len("pid"):]
-    if not pid_text.isdigit():
+    pid = id_text(pid_text)
+    if pid is None:
         return None
-    pid = str(int(pid_text))
 
     if not has_class(table, "plhin") and DELETED_TEXT in text_of(table):
         numbers = [text_of(em) for em in DELETED_FLOOR_NUMBER(table)]
-        floor = next((int(n) for n in numbers if n.isdigit()), None)
+        floor = next((f for n in numbers for f in [bounded_int(n, 1, MAX_FLOOR)] if f is not None), None)
         if floor is None:
             warnings.append(warn(doc, "no_floor", f"deleted post pid {pid} shows no floor number"))
             return None
@@ -339,6 +345,9 @@ def _floor(doc: Document, link: Any, pid: str, warnings: list[ParseWarning]) -> 
         if label == RECOMMENDED_LABEL:
             warnings.append(warn(doc, "recommended_copy", f"post pid {pid} is a 推荐 copy shown above "
                                  "the replies; its own floor carries it"))
+        elif floor_problem(label):
+            warnings.append(warn(doc, "floor_out_of_range", f"post pid {pid}: {floor_problem(label)}; "
+                                 "skipped"))
         else:
             warnings.append(warn(doc, "no_floor", f"post pid {pid}: unknown floor label {label!r}; skipped"))
     return floor
@@ -378,7 +387,8 @@ def _read_time(doc: Document, em: Any, draft: _Draft, warnings: list[ParseWarnin
     if time is not None:
         draft.fields["time"] = time
         return
-    warning = relative_time(doc, text, draft.floor, draft.meta)
+    warning = relative_time(doc, text, draft.floor, draft.meta) or time_problem(
+        doc, titled[0] if titled else text, draft.floor)
     if warning is not None:
         warnings.append(warning)
 
@@ -428,7 +438,7 @@ def _ratings(ratelog: Any, draft: _Draft) -> tuple[Rating, ...]:
 
 # --- fragments ----------------------------------------------------------------------------------
 
-def _parse_fragments(doc: Document, root: Any) -> Page:
+def _parse_fragments(doc: Document, root: Any, warnings: list[ParseWarning]) -> Page:
     """Bodies glued together without the page around them: author link, time, body in order."""
     posts: list[Post] = []
     author: str | None = None
@@ -441,12 +451,12 @@ def _parse_fragments(doc: Document, root: Any) -> Page:
             author, uid = text_of(node) or None, uid_from_href(author_href)
         elif node.tag == "em":
             match = FRAGMENT_PID_RE.search(node.get("id", ""))
-            pending = (str(int(match.group(1))), parse_time(text_of(node))) if match else None
+            pending = (id_text(match.group(1)) or "", parse_time(text_of(node))) if match else None
         else:
             match = FRAGMENT_PID_RE.search(node.get("id", ""))
-            if not match:
+            pid = id_text(match.group(1)) if match else None
+            if pid is None:
                 continue
-            pid = str(int(match.group(1)))
             time = pending[1] if pending and pending[0] == pid else None
             body = clean_element(node)
             fields = body_fields(body)
@@ -463,4 +473,4 @@ def _parse_fragments(doc: Document, root: Any) -> Page:
     return Page(source=doc.path, posts=tuple(posts),
                 forum=forum_from_urls([author_href]) or "discuz", tid=None, title=None,
                 timezone=DISCUZ_TIMEZONE,
-                order=None, warnings=(warning,))
+                order=None, warnings=(*warnings, warning))

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from threadscope.adapters.base import Document, Page
+from threadscope.adapters.base import MAX_FLOOR, Document, Page, bounded_int, id_text
 from threadscope.errors import NotAThreadError
 from threadscope.forums.discuz import clean
 from threadscope.forums.discuz.common import (
@@ -47,8 +47,8 @@ _DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 
 # No entity expansion (billion laughs), no DTD fetch, no network: feeds are untrusted input.
 _SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
-_PARSER = etree.XMLParser(**_SAFE)
-_LENIENT_PARSER = etree.XMLParser(recover=True, **_SAFE)
+_PARSER = etree.XMLParser(encoding="utf-8", **_SAFE)
+_LENIENT_PARSER = etree.XMLParser(recover=True, encoding="utf-8", **_SAFE)
 
 
 def _text(element: etree._Element, tag: str) -> str:
@@ -100,7 +100,13 @@ class RssAdapter(DiscuzAdapter):
             raise NotAThreadError(doc.path, "no posts found: the feed has no items")
 
         numbers = [_ITEM_FLOOR_RE.search(_text(item, "title")) for item in items]
-        given = [int(m.group(1)) if m and m.group(1) else None for m in numbers]
+        given = [bounded_int(m.group(1), 1, MAX_FLOOR) if m and m.group(1) else None for m in numbers]
+        for item, match, floor in zip(items, numbers, given, strict=True):
+            if match and match.group(1) and floor is None:
+                digits = match.group(1)
+                shown = digits if len(digits) <= 20 else f"{digits[:12]}… ({len(digits)} digits)"
+                warnings.append(warn(doc, "floor_out_of_range", f"item {_text(item, 'link')!r}: floor "
+                                     f"number {shown} is outside 1-{MAX_FLOOR:,}"))
         floors = _infer_floors(given)
         posts: list[Post] = []
         links: list[str] = []
@@ -145,10 +151,13 @@ class RssAdapter(DiscuzAdapter):
 
     @staticmethod
     def _root(doc: Document, warnings: list[ParseWarning]) -> etree._Element:
+        # the decoded text (control bytes dropped, UTF-16 or a cut character handled by load), as
+        # UTF-8 bytes: the parsers are told so, whatever the declaration says
+        data = doc.text.encode("utf-8", errors="replace")
         try:
-            return etree.fromstring(doc.data, _PARSER)
+            return etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
-            root = etree.fromstring(doc.data, _LENIENT_PARSER)
+            root = etree.fromstring(data, _LENIENT_PARSER)
             if root is None:
                 raise NotAThreadError(doc.path, f"no posts found: unreadable RSS XML ({exc})") from None
             warnings.append(warn(doc, "malformed_xml",
@@ -167,7 +176,7 @@ class RssAdapter(DiscuzAdapter):
         pid = clean.PID_PARAM.search(link)  # the item link is a findpost link
         return Post(
             floor=floor,
-            pid=str(int(pid.group(1))) if pid else None,
+            pid=id_text(pid.group(1)) if pid else None,
             author=author,
             time=_pub_time(_text(item, "pubDate")),
             status=body.status,

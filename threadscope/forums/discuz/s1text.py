@@ -22,11 +22,11 @@ from collections import Counter
 from pathlib import PurePath
 from typing import Any
 
-from threadscope.adapters.base import Document, Page
+from threadscope.adapters.base import MAX_FLOOR, Document, Page, bounded_int, id_text
 from threadscope.errors import NotAThreadError
 from threadscope.forums.discuz.clean import clean_body
 from threadscope.forums.discuz.common import S1_FORUM, DiscuzAdapter, body_fields
-from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, parse_time
+from threadscope.forums.discuz.times import DISCUZ_TIMEZONE, invalid_time, parse_time
 from threadscope.model import ParseWarning, Post, PostStatus, Rating
 
 BOM = "\ufeff"
@@ -40,8 +40,11 @@ SEPARATOR = "\n*****\n"
 #: without a time still starts a post instead of gluing it to the one before. The body starts
 #: on the next line (floor 1815 of 1558768-02 has no blank line before it).
 POST_HEAD = re.compile(
-    r"\s*####[ \t]+(?P<author>[^\n]*?)[ \t]*\n#####[ \t]+(?P<floor>\d+)#(?P<rest>[^\n]*)(?:\n|\Z)"
+    r"\s*####[ \t]+(?P<author>[^\n]*?)[ \t]*\n#####[ \t]*(?P<floor>\d+)[ \t]*#(?P<rest>[^\n]*)(?:\n|\Z)"
 )
+#: A chunk that starts like a post head but that ``POST_HEAD`` cannot read (``#####4x1#``,
+#: a floor line cut off): reported as a damaged head instead of glued silently to the floor before.
+DAMAGED_HEAD = re.compile(r"\s*####[ \t]+[^\n]*\n#####")
 OP_MARKER = "楼主"
 
 #: What ``sniff`` looks for in the head of a file: an author line followed by a floor line.
@@ -126,12 +129,13 @@ def _markdown_link(match: re.Match[str]) -> str:
 def parse_ratings(block: str) -> tuple[tuple[Rating, ...], int | None]:
     """Rows of an archived 评分 block, and the participant count it states."""
     ratings = tuple(
-        Rating(user=row["user"].strip(), score=int(row["score"]) * (-1 if row["sign"] == "-" else 1),
+        Rating(user=row["user"].strip(), score=score * (-1 if row["sign"] == "-" else 1),
                reason=row["reason"].strip())
         for row in RATING_ROW.finditer(block)
+        for score in [bounded_int(row["score"])] if score is not None
     )
     participants = RATING_PARTICIPANTS.search(block)
-    return ratings, int(participants.group(1)) if participants else None
+    return ratings, bounded_int(participants.group(1)) if participants else None
 
 
 def split_rating(body: str) -> tuple[str, str | None]:
@@ -175,25 +179,31 @@ def _name_info(path: str) -> tuple[str | None, int | None, str | None]:
         match = FILE_NAME.match(name)
         if match:
             part = match["part"]
-            return str(int(match["tid"])), int(part) if part else None, match["title"] or None
+            return id_text(match["tid"]), bounded_int(part) if part else None, match["title"] or None
     return None, None, None
 
 
-def _blocks(text: str) -> tuple[list[tuple[re.Match[str], str]], list[str]]:
+def _blocks(text: str) -> tuple[list[tuple[re.Match[str], str]], list[str], list[str]]:
     """Split into (head match, raw body) blocks; text between separators that has no post
-    head is glued back to the block before it (a body line of ``*****``) or reported."""
+    head is glued back to the block before it (a body line of ``*****``) or reported. Also
+    returns the chunks whose head is damaged (reported, never glued)."""
     blocks: list[tuple[re.Match[str], str]] = []
     stray: list[str] = []
-    for chunk in text.split(SEPARATOR):
+    damaged: list[str] = []
+    # A part file may start with the separator itself (real archive parts do, after the BOM):
+    # the leading newline makes that first line a separator too, so floor 1 is not stray text.
+    for chunk in ("\n" + text).split(SEPARATOR):
         head = POST_HEAD.match(chunk)
         if head:
             blocks.append((head, chunk))
+        elif DAMAGED_HEAD.match(chunk):
+            damaged.append(chunk)
         elif blocks:
             match, previous = blocks[-1]
             blocks[-1] = (match, previous + SEPARATOR + chunk)
         elif chunk.strip(" \t\r\n*"):
             stray.append(chunk)
-    return blocks, stray
+    return blocks, stray, damaged
 
 
 class S1TextAdapter(DiscuzAdapter):
@@ -207,15 +217,37 @@ class S1TextAdapter(DiscuzAdapter):
 
     def parse(self, doc: Document) -> Page:
         text = doc.text.lstrip(BOM).replace("\r\n", "\n")
-        blocks, stray = _blocks(text)
-        if not blocks:
+        blocks, stray, damaged = _blocks(text)
+        if not blocks and not damaged:
             raise NotAThreadError(
                 doc.path, "no posts found: no '##### N#  发表于 …' floor lines (text format)")
         warnings: list[ParseWarning] = []
+        for chunk in damaged:
+            head_lines = " / ".join(line.strip() for line in chunk.strip().split("\n")[:2])
+            warnings.append(ParseWarning(
+                "damaged_floor_header", f"a post block's head is damaged ({head_lines[:80]!r}): its floor "
+                "number cannot be read, so that post is not read", doc.path))
+        if not blocks:
+            raise NotAThreadError(doc.path, "no posts found: every post block's head is damaged "
+                                            "(text format)")
 
         # Dedupe on the raw blocks first so each kept body is converted and cleaned once.
         kept: dict[int, tuple[re.Match[str], str]] = {}
         changed = 0
+        in_range: list[tuple[re.Match[str], str]] = []
+        for head, chunk in blocks:
+            if bounded_int(head["floor"], 1, MAX_FLOOR) is None:
+                digits = head["floor"]
+                shown = digits if len(digits) <= 20 else f"{digits[:12]}… ({len(digits)} digits)"
+                warnings.append(ParseWarning(
+                    "floor_out_of_range", f"post by {head['author'].strip()!r} has floor number {shown}, "
+                    f"outside 1-{MAX_FLOOR:,}; skipped", doc.path))
+                continue
+            in_range.append((head, chunk))
+        if not in_range:
+            raise NotAThreadError(doc.path, "no posts found: every floor number is out of range "
+                                            "(text format)")
+        blocks = in_range
         for head, chunk in blocks:
             floor = int(head["floor"])
             earlier = kept.get(floor)
@@ -241,12 +273,17 @@ class S1TextAdapter(DiscuzAdapter):
         for floor in sorted(kept):
             head, chunk = kept[floor]
             post = self._post(head, chunk[head.end():])
+            bad_time = invalid_time(head["rest"])
+            if bad_time is not None:
+                warnings.append(ParseWarning("invalid_time", f"post time {bad_time!r} is not a valid date "
+                                             "and time; time left empty", doc.path, floor))
             posts.append(post)
             if starter is None and post.is_op and post.author:
                 starter = post.author
 
         tid, part, title = _name_info(doc.path)
-        ptids = Counter(str(int(m)) for _, chunk in kept.values() for m in PTID.findall(chunk))
+        ptids = Counter(tid for _, chunk in kept.values() for m in PTID.findall(chunk)
+                        for tid in [id_text(m)] if tid is not None)
         link_tid = ptids.most_common(1)[0][0] if ptids else None
         if tid is None:
             tid = link_tid

@@ -28,27 +28,57 @@ RELATIVE_TIME = re.compile(
 )
 
 
-def parse_time(text: str) -> datetime | None:
-    """The first absolute Discuz time in ``text``, or ``None``."""
+#: Unix timestamps read from a file are 1..MAX_TIMESTAMP: 2^32 - 1 (year 2106) is what Discuz's
+#: ``int(10) unsigned`` dateline columns hold; 14- or 30-digit values raised OverflowError.
+MAX_TIMESTAMP = 2**32 - 1
+#: At most this many digits are read from a timestamp field (10 cover every valid one).
+TIMESTAMP_DIGITS = 12
+
+
+def _absolute(text: str) -> tuple[re.Match[str] | None, datetime | None]:
     match = ABSOLUTE_TIME.search(text.replace("\xa0", " "))
     if not match:
-        return None
+        return None, None
     try:
-        return datetime(
+        return match, datetime(
             int(match["y"]), int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"]),
             int(match["S"] or 0), tzinfo=DISCUZ_TZ,
         )
     except ValueError:
+        return match, None
+
+
+def parse_time(text: str) -> datetime | None:
+    """The first absolute Discuz time in ``text``, or ``None`` (also for an impossible date)."""
+    return _absolute(text)[1]
+
+
+def invalid_time(text: str) -> str | None:
+    """The time-shaped text in ``text`` when it names no real moment (``2025-02-30 25:61``), else
+    ``None``: adapters warn with it instead of leaving the time empty silently."""
+    match, time = _absolute(text)
+    return match.group(0) if match is not None and time is None else None
+
+
+def timestamp_problem(value: object) -> str | None:
+    """Why ``value`` is not a usable unix timestamp (``None`` when it is one, empty or zero)."""
+    if value is None or str(value).strip() in ("", "0"):
         return None
+    return None if from_timestamp(value) is not None else f"timestamp {str(value)[:40]!r} is out of range"
 
 
 def from_timestamp(value: str | int | float | None) -> datetime | None:
-    """A unix timestamp (API ``dbdateline``) in forum time; ``None`` for empty or zero."""
-    try:
-        seconds = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    """A unix timestamp (API ``dbdateline``) in forum time; ``None`` for empty, zero, junk or a
+    value outside 1..MAX_TIMESTAMP."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
-    return datetime.fromtimestamp(seconds, tz=DISCUZ_TZ) if seconds > 0 else None
+    if isinstance(value, float):
+        value = int(value) if value == value and abs(value) < 10**TIMESTAMP_DIGITS else ""
+    digits = str(value).strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) > TIMESTAMP_DIGITS:
+        return None
+    seconds = int(digits)
+    return datetime.fromtimestamp(seconds, tz=DISCUZ_TZ) if 0 < seconds <= MAX_TIMESTAMP else None
 
 
 def is_relative_time(text: str) -> bool:

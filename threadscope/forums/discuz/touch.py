@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from threadscope.adapters.base import Document, Page
+from threadscope.adapters.base import Document, Page, id_text
 from threadscope.errors import NotAThreadError
 from threadscope.forums.discuz.clean import clean_element
 from threadscope.forums.discuz.common import (
@@ -29,6 +29,7 @@ from threadscope.forums.discuz.common import (
     authorid_from_hrefs,
     body_fields,
     floor_from_label,
+    floor_problem,
     forum_of,
     inner_html,
     majority_tid,
@@ -40,6 +41,7 @@ from threadscope.forums.discuz.common import (
     relative_time,
     status_from_locked,
     text_of,
+    time_problem,
     title_from_head,
     uid_from_href,
     warn,
@@ -94,14 +96,17 @@ class DiscuzTouchAdapter(DiscuzAdapter):
                 and DESKTOP_MARKER_RE.search(text) is None)
 
     def parse(self, doc: Document) -> Page:
-        root = parse_html(doc)
         warnings: list[ParseWarning] = []
+        root = parse_html(doc, warnings)
         posts: list[Post] = []
-        seen: set[int] = set()
+        seen: set[str | None] = set()
         for element in POSTS(root):
             post = _read_post(doc, element, warnings)
-            if post is not None and post.pid not in seen:
-                seen.add(post.pid or 0)
+            if post is not None and post.pid in seen:
+                warnings.append(warn(doc, "repeated_post", f"post pid {post.pid} appears twice on this "
+                                     "page; kept the first copy", post.floor))
+            elif post is not None:
+                seen.add(post.pid)
                 posts.append(post)
         if not posts:
             raise NotAThreadError(doc.path, "no posts found: no div.plc#pidPID with a floor label "
@@ -155,7 +160,8 @@ def _head(element: Any) -> tuple[str, Any, Any] | None:
 
 def _read_post(doc: Document, element: Any, warnings: list[ParseWarning]) -> Post | None:
     pid_text = element.get("id", "")[len("pid"):]
-    if not pid_text.isdigit():
+    pid = id_text(pid_text)
+    if pid is None:
         return None
     head = _head(element)
     if head is None:
@@ -164,9 +170,11 @@ def _read_post(doc: Document, element: Any, warnings: list[ParseWarning]) -> Pos
     label, author_el, time_el = head
     floor = floor_from_label(label)
     if floor is None:
-        code = "recommended_copy" if label == RECOMMENDED_LABEL else "no_floor"
-        warnings.append(warn(doc, code, f"post pid {pid_text}: floor label {label!r} has no number; "
-                             "skipped"))
+        problem = floor_problem(label)
+        code = ("recommended_copy" if label == RECOMMENDED_LABEL
+                else "floor_out_of_range" if problem else "no_floor")
+        reason = problem or f"floor label {label!r} has no number"
+        warnings.append(warn(doc, code, f"post pid {pid}: {reason}; skipped"))
         return None
     meta: dict[str, Any] = {}
     author, uid = _author(author_el, meta)
@@ -178,7 +186,7 @@ def _read_post(doc: Document, element: Any, warnings: list[ParseWarning]) -> Pos
         status, fields = _body(messages[0], meta)
     ratings = _ratings(element, pid_text, meta)
     fields_meta = fields.pop("meta", {})
-    return Post(floor=floor, pid=str(int(pid_text)), author=author, uid=uid, time=time, status=status,
+    return Post(floor=floor, pid=pid, author=author, uid=uid, time=time, status=status,
                 ratings=ratings, meta={**fields_meta, **meta}, **fields)
 
 
@@ -200,7 +208,7 @@ def _time(doc: Document, holder: Any, floor: int, meta: dict[str, Any],
     text = own_text(holder) or text_of(holder)
     time = parse_time(text) or parse_time(text_of(holder))
     if time is None:
-        warning = relative_time(doc, text, floor, meta)
+        warning = relative_time(doc, text, floor, meta) or time_problem(doc, text, floor)
         if warning is not None:
             warnings.append(warning)
     return time
