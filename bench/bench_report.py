@@ -23,13 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from threadscope.analysis import analyze_thread  # noqa: E402
 from threadscope.forums.discuz.times import DISCUZ_TZ  # noqa: E402
-from threadscope.graph import build_graphs  # noqa: E402
 from threadscope.load import load_thread  # noqa: E402
-from threadscope.measures import link_table  # noqa: E402
 from threadscope.model import Post, Thread  # noqa: E402
-from threadscope.nlp.scorers import score_thread  # noqa: E402
-from threadscope.report import render_report, report_measures  # noqa: E402
+from threadscope.report import render_report  # noqa: E402
 
 SEED = ROOT / "samples" / "thread-agi-empire.md"
 BIG = (ROOT.parent / "shared" / "fixtures" / "s1-text"
@@ -59,14 +57,12 @@ def synthetic_thread(n_posts: int, source: Thread) -> Thread:
 
 
 def render(thread: Thread) -> tuple[str, float, float]:
-    """(html, seconds for graph+scores, seconds for the report)."""
+    """(html, seconds for the analysis (links, scores, graphs, frames, measures, keywords), seconds
+    for the report)."""
     start = time.perf_counter()
-    graph = build_graphs(thread)
-    scores = score_thread(thread, snownlp=False)
-    links = link_table(thread, graph.links)
-    measures = report_measures(graph)
+    analysis = analyze_thread(thread, snownlp=False)
     middle = time.perf_counter()
-    html = render_report(thread, links=links, scores=scores, measures=measures)
+    html = render_report(analysis)
     return html, middle - start, time.perf_counter() - middle
 
 
@@ -92,7 +88,7 @@ def main() -> int:
     if BIG.is_dir():
         big = load_thread(BIG)
         threads += [("s1-text 1336720", big), (f"synthetic {args.posts}", synthetic_thread(args.posts, big))]
-    print(f"{'thread':22} {'posts':>6} {'graph+scores':>12} {'report':>8} {'size MB':>8} {'load s':>7} "
+    print(f"{'thread':22} {'posts':>6} {'analysis':>12} {'report':>8} {'size MB':>8} {'load s':>7} "
           f"{'filter s':>8} {'errors':>6}")
     with tempfile.TemporaryDirectory() as folder:
         for name, thread in threads:

@@ -127,13 +127,14 @@ def main() -> None:
     args = parser.parse_args()
     monitor = TreeMemory()
     monitor.start()
+    from threadscope.links import primary_targets, resolve_links
     from threadscope.load import load_thread
     from threadscope.nlp import sentiment, stance
-    from threadscope.nlp.scorers import primary_targets, score_thread
+    from threadscope.nlp.scorers import score_thread
 
     started = time.perf_counter()
     thread = load_thread(args.paths)
-    targets = primary_targets(thread)
+    targets = primary_targets(thread, resolve_links(thread))
     print(f"load + graph: {len(thread.posts)} floors in {time.perf_counter() - started:.2f}s")
     started = time.perf_counter()
     sentiment.load_model(), sentiment.sentiment_matcher(), stance.cue_matcher(), stance.meta_matcher()

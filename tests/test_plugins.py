@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -89,3 +90,61 @@ def test_entry_point_plugins_load_once_and_broken_ones_are_skipped(
         assert "adapter plugin missing" in caplog.text
     finally:
         unregister("jsonl")
+
+
+WORD_COUNT_SCORER = '''
+class WordCount:
+    """Counts the words of each post: the smallest scorer there is."""
+
+    name, version, columns = "word-count", "1", ("n_words",)
+
+    def score(self, context):
+        return {"n_words": [len(post.text.split()) for post in context.posts]}
+'''
+
+
+@pytest.fixture()
+def installed_scorer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A scorer package installed the way pip leaves one: a module and a dist-info folder whose
+    entry_points.txt declares it in the ``threadscope.scorers`` group."""
+    from threadscope.nlp import scorers
+
+    (tmp_path / "ts_word_count.py").write_text(WORD_COUNT_SCORER, encoding="utf-8")
+    info = tmp_path / "ts_word_count-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: ts-word-count\nVersion: 1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text("[threadscope.scorers]\nwords = ts_word_count:WordCount\n",
+                                           encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    scorers._plugin_scorers.cache_clear()
+    yield "words"
+    scorers._plugin_scorers.cache_clear()
+
+
+def test_an_installed_scorer_shows_in_score_output_and_the_report(installed_scorer: str,
+                                                                  tmp_path: Path) -> None:
+    from .report_helpers import report_data, table_rows
+
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["scorers"])
+    assert listed.exit_code == 0 and "words" in listed.output and "word-count/1: n_words" in listed.output
+    result = runner.invoke(cli, ["score", str(SEED), "--scorers", f"sentiment,stance,{installed_scorer}",
+                                 "-o", "-"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    seed = load_thread(SEED)
+    assert [row["n_words"] for row in rows[:3]] == [len(seed.post(f).text.split()) for f in (1, 2, 3)]
+    assert rows[0]["scorers"] == "custom (char123-lr+s1-lexicon/2+s1-stance-rules/3+word-count/1)"
+    report = tmp_path / "seed.html"
+    result = runner.invoke(cli, ["analyze", str(SEED), "--scorers", f"sentiment,stance,{installed_scorer}",
+                                 "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    data = report_data(report.read_text(encoding="utf-8"))
+    assert table_rows(data, "posts")[2]["n_words"] == len(seed.post(3).text.split())
+
+
+def test_an_unknown_scorer_is_one_line_naming_the_known_ones() -> None:
+    result = CliRunner().invoke(cli, ["score", str(SEED), "--scorers", "sentiment,nope", "-o", "-"])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("Error: unknown scorer 'nope'; choose one of: sentiment,")

@@ -110,4 +110,4 @@ def render_graph(graphs: ThreadGraph, format: str, *, nodes: str = "posts") -> b
 def write_graph(graphs: ThreadGraph, path: str | PathLike[str], format: str, *,
                 nodes: str = "posts") -> Path:
     """Write the post or user graph to ``path`` (folders created); returns the path."""
-    return write_output(path, render_graph(graphs, format, nodes=nodes))
+    return write_output(Path(path), render_graph(graphs, format, nodes=nodes))

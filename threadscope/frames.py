@@ -142,7 +142,7 @@ def users_frame(thread: Thread, posts: pd.DataFrame, links: pd.DataFrame,
     for column, source in (("mean_sentiment", "sentiment_score"), ("mean_snownlp", "snownlp")):
         table[column] = grouped[source].mean() if source in posts else float("nan")
     for label in ("agree", "disagree"):
-        table[label] = (grouped["stance"].agg(lambda s, label=label: int((s == label).sum()))
+        table[label] = ((authored["stance"] == label).groupby(authored["author"], sort=False).sum()
                         if "stance" in posts else 0)
     table = table.reset_index().rename(columns={"index": "author"})
     graph_measures = measures.user_centrality(user_graph)

@@ -299,7 +299,7 @@ def _distinctive(counts: Sequence[Counter[str]], bounds: Sequence[tuple[int, int
     if len(counts) < 2:
         return []
     total_posts = sum(hi - lo for lo, hi in bounds)
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for counter in counts:
         totals.update(counter)
     picked: list[str] = []

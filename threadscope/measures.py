@@ -242,12 +242,12 @@ def user_pairs(links: pd.DataFrame) -> pd.DataFrame:
                     & (links["source_author"] != links["target_author"])]
     if replies.empty:
         return _frame((), USER_PAIR_COLUMNS)
-    pairs = replies.assign(user_a=replies[["source_author", "target_author"]].min(axis=1),
-                           user_b=replies[["source_author", "target_author"]].max(axis=1))
+    source, target = replies["source_author"], replies["target_author"]
+    pairs = replies.assign(user_a=source.where(source < target, target),
+                           user_b=target.where(source < target, source),
+                           agree=replies["stance"] == "agree", disagree=replies["stance"] == "disagree")
     table = pairs.groupby(["user_a", "user_b"]).agg(
-        replies=("source_floor", "size"),
-        agree=("stance", lambda s: int((s == "agree").sum())),
-        disagree=("stance", lambda s: int((s == "disagree").sum())),
+        replies=("source_floor", "size"), agree=("agree", "sum"), disagree=("disagree", "sum"),
         first_floor=("source_floor", "min"),
     ).reset_index()
     return table[list(USER_PAIR_COLUMNS)].sort_values(["replies", "first_floor"], ascending=[False, True]) \

@@ -291,7 +291,7 @@ class Thread:
         return (min(times), max(times)) if times else None
 
     def status_counts(self) -> dict[str, int]:
-        counts = {status: 0 for status in POST_STATUSES}
+        counts: dict[str, int] = dict.fromkeys(POST_STATUSES, 0)
         for post in self.posts:
             counts[post.status] += 1
         return counts

@@ -118,7 +118,9 @@ class StanceScorer:
         by_floor = {p.floor: p for p in context.posts}
         starter = context.thread.starter
         op_floors = {p.floor for p in context.thread.posts if p.is_op or (starter and p.author == starter)}
-        labels, confidences, to_op = [], [], []
+        labels: list[str | None] = []
+        confidences: list[float | None] = []
+        to_op: list[str | None] = []
         stance_op: dict[int, str | None] = {}
         for post in context.posts:
             target_floor = context.targets.get(post.floor)
@@ -151,7 +153,7 @@ class StanceScorer:
 DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance", "snownlp")
 #: The built-in scorers by name: a short name for the current model of each task, and each
 #: model's own name, so that an older model stays selectable beside a newer default.
-BUILTIN_SCORERS: Mapping[str, Callable[[], Scorer]] = {
+BUILTIN_SCORERS: Mapping[str, Callable[[], Any]] = {
     "sentiment": SentimentScorer, SentimentScorer.name: SentimentScorer,
     "stance": StanceScorer, StanceScorer.name: StanceScorer,
     "snownlp": SnowNLPScorer,
@@ -244,8 +246,8 @@ def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = Non
     }
     extra = [name for name in context.columns if name not in SCORE_COLUMNS]
     for name in (*SCORE_COLUMNS[4:], *extra):
-        values = context.columns.get(name)
-        data[name] = [values[rows[p.floor]] if values is not None and p.floor in rows else None
+        values_of = context.columns.get(name)
+        data[name] = [values_of[rows[p.floor]] if values_of is not None and p.floor in rows else None
                       for p in thread.posts]
     frame = pd.DataFrame(data)
     for column in ("pid", "target_floor"):

@@ -164,8 +164,8 @@ def build_arrays(data: dict[str, Any]) -> SegArrays:
     del tri
     n = max(code // 5 for code in pairs.values()) + 2  # + one id for characters the model lacks
     by_id = [""] * (n - 1)
-    for (char, _), code in pairs.items():
-        by_id[code // 5] = char
+    for (character, _), code in pairs.items():
+        by_id[code // 5] = character
     uni_count = np.zeros(n * 5, np.int64)
     uni_count[np.fromiter(map(pairs.__getitem__, uni), np.int64, len(uni))] = np.fromiter(
         uni.values(), np.int64, len(uni))
@@ -388,14 +388,14 @@ def _viterbi(known: list[bool], tables: list[tuple[list[float], list[float]]],
     tags[-2], tags[-1] = divmod(best_index, 4)
     for j in range(length - 1, 1, -1):
         a, s = tags[j - 1], tags[j]
-        lp = steps[j - 2]
-        if lp is None:  # unknown character: snownlp kept the last predecessor, z = 3
+        step = steps[j - 2]
+        if step is None:  # unknown character: snownlp kept the last predecessor, z = 3
             tags[j - 2] = 3
             continue
         k = a * 4 + s
         previous, best = scores[j - 2], scores[j - 1][k]
-        width = 16 if len(lp) == 64 else 0
-        tags[j - 2] = next(z for z in range(4) if previous[z * 4 + a] + lp[z * width + k] == best)
+        width = 16 if len(step) == 64 else 0
+        tags[j - 2] = next(z for z in range(4) if previous[z * 4 + a] + step[z * width + k] == best)
     return tags
 
 

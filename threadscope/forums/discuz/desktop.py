@@ -155,7 +155,7 @@ class DiscuzHtmlAdapter(DiscuzAdapter):
         if cut_warning:
             warnings.append(cut_warning)
         drafts: list[_Draft] = []
-        seen: set[int] = set()
+        seen: set[str] = set()
         has_locked = LOCKED_MARK_RE.search(doc.text) is not None
         for container, parts in containers:
             draft = _read_post(doc, container, parts, has_locked, warnings)

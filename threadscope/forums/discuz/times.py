@@ -64,7 +64,8 @@ def timestamp_problem(value: object) -> str | None:
     """Why ``value`` is not a usable unix timestamp (``None`` when it is one, empty or zero)."""
     if value is None or str(value).strip() in ("", "0"):
         return None
-    return None if from_timestamp(value) is not None else f"timestamp {str(value)[:40]!r} is out of range"
+    usable = isinstance(value, str | int | float) and from_timestamp(value) is not None
+    return None if usable else f"timestamp {str(value)[:40]!r} is out of range"
 
 
 def from_timestamp(value: str | int | float | None) -> datetime | None:
