@@ -1,6 +1,8 @@
 """Scores on the held-out gold: 170 floors of two s1-text threads labelled blind (the annotator saw
-no scorer output) after the rules were written. Nothing may be tuned on this set; the floors only
-catch regressions, and the figures are what the README and notes quote as unseen-thread quality."""
+no scorer output) after the rules were written, relabelled in 2026-12 under tests/gold/GUIDELINE.md
+by two independent passes (labels kept where both agree). Nothing may be tuned on this set; the
+floors only catch regressions, and the figures are what the README and notes quote as unseen-thread
+quality."""
 
 from __future__ import annotations
 
@@ -12,21 +14,24 @@ from threadscope.nlp.evaluate import evaluate
 
 HELDOUT_GOLD = Path(__file__).resolve().parent / "gold" / "heldout-labels.json"
 
-#: Measured 2026-11-23 with char123-lr+s1-lexicon/2 and s1-stance-rules/3: sentiment macro-F1
-#: 0.450 (snownlp 0.136), stance 0.489, reply target accuracy 0.929 (rules/2 and lexicon/1 had
-#: 0.401 / 0.476). Floors sit just under. The set was looked at once after the rules/3 change,
+#: Measured 2026-12-01 on the relabelled set with char123-lr+s1-lexicon/2 and s1-stance-rules/3:
+#: sentiment macro-F1 0.447 (156 agreed labels), stance 0.442 (159); on the 2025 labels 0.450 /
+#: 0.489, reply target accuracy 0.929 (rules/2 and lexicon/1 had 0.401 / 0.476). Floors sit just
+#: under. The set was looked at once after the rules/3 change,
 #: which showed its default agreement with the OP firing where floor 1 is not in the files; the
 #: fix (no default without the OP's text) is a rule of logic, not a fit to these posts.
 SENTIMENT_F1 = 0.44
 OVER_SNOWNLP = 0.25
-STANCE_F1 = 0.48
+STANCE_F1 = 0.43
+#: Held-out floors whose sentiment both relabelling passes agreed on.
+SENTIMENT_N = 156
 TARGET_ACCURACY = 0.92
 
 
 def test_heldout_quality(fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THREADSCOPE_CACHE", str(tmp_path))
     metrics = evaluate(HELDOUT_GOLD, snownlp=True).metrics()
-    assert metrics["sentiment"]["n"] == 170
+    assert metrics["sentiment"]["n"] == SENTIMENT_N
     assert metrics["sentiment"]["macro_f1"] >= SENTIMENT_F1
     assert metrics["sentiment"]["macro_f1"] >= metrics["snownlp_baseline"]["macro_f1"] + OVER_SNOWNLP
     assert metrics["stance"]["macro_f1"] >= STANCE_F1

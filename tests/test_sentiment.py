@@ -23,10 +23,11 @@ S1TEXT_GOLD = Path(__file__).resolve().parent / "gold" / "s1text-labels.json"
 S1TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "s1-text"
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train_sentiment.py"
 
-#: Just under what char123-lr+s1-lexicon/2 measures (seed 0.562, s1-text 0.642 macro-F1; /1 was
-#: 0.574 / 0.522, with a forum shift and article words fitted to the seed); CI fails below them.
+#: Just under what char123-lr+s1-lexicon/2 measures (seed 0.562; s1-text 0.578 on the labels
+#: relabelled under the guideline in 2026-12, 0.642 on the 2025 labels; /1 was 0.574 / 0.522, with a
+#: forum shift and article words fitted to the seed); CI fails below them.
 SEED_SENTIMENT_F1 = 0.55
-S1TEXT_SENTIMENT_F1 = 0.63
+S1TEXT_SENTIMENT_F1 = 0.57
 #: The issue's bar: at least this much above plain snownlp (>= 0.5 = pos) on the seed gold.
 OVER_SNOWNLP = 0.25
 
@@ -141,7 +142,8 @@ def test_gold_file_shape() -> None:
     gold = json.loads(S1TEXT_GOLD.read_text(encoding="utf-8"))
     labels = [row for thread in gold["threads"] for row in thread["labels"]]
     assert len(labels) >= 100
-    assert {row["sentiment"] for row in labels} == {"neg", "neu", "pos"}
+    # null where the two relabelling passes disagreed (tests/gold/relabel)
+    assert {row["sentiment"] for row in labels} == {"neg", "neu", "pos", None}
     assert {row["stance"] for row in labels} == {"agree", "disagree", "neutral", None}
 
 

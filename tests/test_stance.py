@@ -17,10 +17,13 @@ SEED_GOLD = SEED.parent.parent / "gold" / "seed-thread-labels.json"
 S1TEXT_GOLD = Path(__file__).resolve().parent / "gold" / "s1text-labels.json"
 S1TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "s1-text"
 
-#: Just under what s1-stance-rules/3 measures (seed 0.619, s1-text 0.699 macro-F1; rules/2 was
-#: 0.620 / 0.586, rules/1 0.549 / 0.494); CI fails if a change drops below them.
+#: Just under what s1-stance-rules/3 measures (seed 0.619; s1-text 0.583 on the labels relabelled
+#: under the guideline in 2026-12, 0.699 on the 2025 labels; rules/2 was 0.620 / 0.586, rules/1
+#: 0.549 / 0.494 on those); CI fails if a change drops below them.
 SEED_STANCE_F1 = 0.61
-S1TEXT_STANCE_F1 = 0.69
+S1TEXT_STANCE_F1 = 0.57
+#: Replies of the s1-text gold whose stance both relabelling passes agreed on.
+S1TEXT_STANCE_N = 98
 SEED_TARGET_ACCURACY = 0.95
 #: Stance confidence range: neutral 0.4–0.5 (no evidence is a coin toss), polar up to 0.85.
 MIN_CONFIDENCE, MAX_CONFIDENCE = 0.4, 0.85
@@ -151,7 +154,7 @@ def test_eval_floors(fixtures: Path) -> None:
     assert seed_eval["stance"]["macro_f1"] >= SEED_STANCE_F1
     assert seed_eval["target"]["accuracy"] >= SEED_TARGET_ACCURACY
     s1text = evaluate(S1TEXT_GOLD, snownlp=False).metrics()
-    assert s1text["stance"]["n"] >= 100 and s1text["stance"]["macro_f1"] >= S1TEXT_STANCE_F1
+    assert s1text["stance"]["n"] == S1TEXT_STANCE_N and s1text["stance"]["macro_f1"] >= S1TEXT_STANCE_F1
 
 
 def test_no_default_agreement_with_an_op_not_in_the_files(fixtures: Path) -> None:
