@@ -48,9 +48,9 @@ def read_pass(path: Path) -> dict[str, tuple[str, str]]:
     return labels
 
 
-def merged_batches(folder: Path) -> list[dict[str, object]]:
+def merged_batches(folder: Path, pattern: str = "batch-[0-9]*.items.jsonl") -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
-    for batch in sorted(folder.glob("batch-[0-9]*.items.jsonl")):
+    for batch in sorted(folder.glob(pattern)):
         stem = batch.name.removesuffix(".items.jsonl")
         passes = [folder / f"{stem}.pass-{name}.tsv" for name in ("a", "b")]
         rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines()]
@@ -84,9 +84,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--shared", type=Path)
+    parser.add_argument("--batches", default="batch-[0-9]*.items.jsonl", help="which batch files to merge")
+    parser.add_argument("--about", help="the merged file's description (default: the S1 replies')")
     parser.add_argument("-o", "--out", type=Path, required=True)
     args = parser.parse_args()
-    items = merged_batches(args.folder)
+    items = merged_batches(args.folder, args.batches)
     if args.shared:
         items += shared_items(args.shared)
     kappa = {task: round(cohen_kappa([str(i["annotators"][task][0]) for i in items],  # type: ignore[index]
@@ -103,7 +105,7 @@ def main() -> None:
         "`split` is by thread (dev: 15% of threads by tid hash). Includes ../shared/gold/"
         "s1-2023-replies.json. Never labelled from any scorer's output."
     )
-    head = json.dumps({"about": about, "kappa": kappa, "counts": counts, "splits": splits},
+    head = json.dumps({"about": args.about or about, "kappa": kappa, "counts": counts, "splits": splits},
                       ensure_ascii=False, indent=1)[:-2]
     # one item per line: reviewable in a diff, a third of the size of an indented file
     body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
