@@ -125,11 +125,13 @@ class DiscourseAdapter:
         warnings: list[ParseWarning] = []
         rows = [raw for raw in posts if isinstance(raw, Mapping)]
         if len(rows) < len(posts):
-            warnings.append(ParseWarning("bad_post", f"{len(posts) - len(rows)} entry(ies) of post_stream.posts "
-                                         "are not objects; skipped", doc.path))
+            warnings.append(ParseWarning(
+                "bad_post", f"{len(posts) - len(rows)} entry(ies) of post_stream.posts are not objects; "
+                "skipped", doc.path))
         id_of = {_int(raw.get("post_number"), MAX_FLOOR): str(raw["id"]) for raw in rows
                  if _int(raw.get("id")) is not None}
-        topic = _int(data.get("id")) or next((_int(raw.get("topic_id")) for raw in rows if raw.get("topic_id")), None)
+        topic = _int(data.get("id")) or next(
+            (_int(raw.get("topic_id")) for raw in rows if raw.get("topic_id")), None)
         built: list[Post] = []
         for raw in rows:
             post = self._post(raw, id_of, str(topic) if topic else None, doc.path, warnings)
@@ -156,20 +158,21 @@ class DiscourseAdapter:
               warnings: list[ParseWarning]) -> Post | None:
         floor = _int(raw.get("post_number"), MAX_FLOOR)
         if floor is None:
-            warnings.append(ParseWarning("bad_post", f"a post (id {raw.get('id')!r}) has no usable post_number "
-                                         f"({raw.get('post_number')!r}); not read", path))
+            warnings.append(ParseWarning(
+                "bad_post", f"a post (id {raw.get('id')!r}) has no usable post_number "
+                f"({raw.get('post_number')!r}); not read", path))
             return None
         type_code = raw.get("post_type")
         post_type = POST_TYPES.get(type_code, "regular") if isinstance(type_code, int) else "regular"
         if isinstance(type_code, int) and type_code not in POST_TYPES:
             warnings.append(ParseWarning("unknown_post_type", f"post_type {type_code} is not one of "
                                          f"{sorted(POST_TYPES)}; read as a regular post", path, floor))
-        cooked_html = raw.get("cooked") if isinstance(raw.get("cooked"), str) else ""
+        cooked_html = raw["cooked"] if isinstance(raw.get("cooked"), str) else ""
         body = read_cooked(cooked_html)
         quoted = [number if number is not None and (theirs is None or theirs == topic) else None
                   for number, theirs in body.quoted]
         quotes = tuple(Quote(q.author, q.time, id_of.get(number) if number is not None else None, q.excerpt)
-                       for q, number in zip(body.quotes, quoted, strict=True))
+                       for q, number in zip(body.quotes, quoted, strict=True))  # pid: when in this response
         reply_to = _int(raw.get("reply_to_post_number"), MAX_FLOOR)
         meta: dict[str, Any] = {"post_type": post_type}
         if reply_to is not None:

@@ -75,7 +75,8 @@ class _Walker:
             self.quote(el)
         elif tag == "aside" and "onebox" in classes:
             # a preview of a linked page: its URL is the author's, its text is the page's
-            source = el.get("data-onebox-src") or next((a.get("href") for a in el.iter("a") if a.get("href")), None)
+            source = el.get("data-onebox-src") or next(
+                (a.get("href") for a in el.iter("a") if a.get("href")), None)
             if source:
                 self.links.append(source)
                 self.parts.append(f"\n{source}\n")

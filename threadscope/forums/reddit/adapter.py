@@ -78,6 +78,11 @@ def _bare(fullname: Any) -> str | None:
     return rest if sep and re.fullmatch(r"t\d", kind) else fullname
 
 
+def _text(raw: Mapping[str, Any], key: str) -> str:
+    value = raw.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def _time(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -145,8 +150,9 @@ class RedditAdapter:
         for kind, raw in _walk(_things(data[1])):
             if kind == COMMENT:
                 if len(posts) >= MAX_FLOOR:
-                    warnings.append(ParseWarning("floor_out_of_range", f"more than {MAX_FLOOR:,} comments; "
-                                                 "the rest are not read", doc.path))
+                    warnings.append(ParseWarning(
+                        "floor_out_of_range", f"more than {MAX_FLOOR:,} comments; the rest are not read",
+                        doc.path))
                     break
                 post = self._comment(raw, len(posts) + 1, op)
                 floor_of.setdefault(post.id, post.floor)
@@ -154,24 +160,29 @@ class RedditAdapter:
             elif kind == MORE:
                 more_count += self._more(raw, floor_of, doc.path, warnings)
             else:
-                warnings.append(ParseWarning("unknown_thing", f"a listing entry of kind {kind or '?'!r} "
-                                             "is neither a comment nor a more stub; skipped", doc.path))
-        orphans = sorted({p.parent for p in posts[1:] if p.parent is not None and p.parent not in floor_of})
+                warnings.append(ParseWarning(
+                    "unknown_thing", f"a listing entry of kind {kind or '?'!r} is neither a comment nor a "
+                    "more stub; skipped", doc.path))
+        orphans = sorted({p.parent for p in posts[1:]
+                          if p.parent is not None and p.parent not in floor_of})
         if orphans or PERMALINK_NAME.search(doc.path):
             warnings.append(ParseWarning(
                 "partial_view", "a permalink view: the file holds one comment's subtree"
                 + (f"; its parent comment(s) {', '.join(orphans[:MAX_IDS_SHOWN])} are not in the file"
                    if orphans else "") + " (load the full thread JSON for the rest)", doc.path))
         counted = submission.get("num_comments")
-        if isinstance(counted, int) and not isinstance(counted, bool) and counted > len(posts) - 1 + more_count:
+        in_file = len(posts) - 1
+        if isinstance(counted, int) and not isinstance(counted, bool) and counted > in_file + more_count:
             warnings.append(ParseWarning(
-                "missing_comments", f"the submission counts {counted} comments; this file holds {len(posts) - 1} "
-                f"and its more stubs {more_count}: {counted - (len(posts) - 1) - more_count} not accounted for "
-                "(removed, or outside this view)", doc.path))
+                "missing_comments", f"the submission counts {counted} comments; this file holds "
+                f"{len(posts) - 1} and its more stubs {more_count}: "
+                f"{counted - in_file - more_count} not accounted for (removed, or outside this view)",
+                doc.path))
         subreddit = submission.get("subreddit")
         return Page(
             source=doc.path, posts=tuple(posts),
-            forum=f"{FORUM_PREFIX}:r/{subreddit}" if isinstance(subreddit, str) and subreddit else FORUM_PREFIX,
+            forum=(f"{FORUM_PREFIX}:r/{subreddit}" if isinstance(subreddit, str) and subreddit
+                   else FORUM_PREFIX),
             tid=op.pid, title=submission.get("title") if isinstance(submission.get("title"), str) else None,
             starter=op.author, timezone=REDDIT_TIMEZONE, order=1, warnings=tuple(warnings),
         )
@@ -182,11 +193,11 @@ class RedditAdapter:
         return author if isinstance(author, str) and author and author != DELETED else None
 
     def _submission_post(self, raw: Mapping[str, Any]) -> Post:
-        selftext = raw.get("selftext") if isinstance(raw.get("selftext"), str) else ""
+        selftext = _text(raw, "selftext")
         body = read_markdown(selftext)
-        title = raw.get("title") if isinstance(raw.get("title"), str) else ""
-        url = raw.get("url") if isinstance(raw.get("url"), str) and not raw.get("is_self") else None
-        links = body.links + ((url,) if url and url not in body.links else ())
+        title = _text(raw, "title")
+        url = _text(raw, "url") if not raw.get("is_self") else ""
+        links = body.links + ((url,) if url and url not in body.links else ())  # a link post's target
         meta = {"title": title, "score": raw.get("score"), "kind": SUBMISSION}
         return Post(
             floor=1, pid=_bare(raw.get("id") or raw.get("name")), author=self._author(raw),
@@ -197,7 +208,7 @@ class RedditAdapter:
         )
 
     def _comment(self, raw: Mapping[str, Any], floor: int, op: Post) -> Post:
-        body_md = raw.get("body") if isinstance(raw.get("body"), str) else ""
+        body_md = _text(raw, "body")
         status = _status(self._author(raw), body_md)
         body = read_markdown(body_md) if status == "normal" else None
         meta: dict[str, Any] = {"kind": COMMENT}
@@ -208,8 +219,8 @@ class RedditAdapter:
             meta["author_deleted"] = True  # the account is gone, the words stay
         return Post(
             floor=floor, pid=_bare(raw.get("id") or raw.get("name")), parent=_bare(raw.get("parent_id")),
-            author=self._author(raw), uid=_bare(raw.get("author_fullname")), time=_time(raw.get("created_utc")),
-            status=status, text=body.text if body else "", html=body_md,
+            author=self._author(raw), uid=_bare(raw.get("author_fullname")),
+            time=_time(raw.get("created_utc")), status=status, text=body.text if body else "", html=body_md,
             quotes=body.quotes if body else (), images=body.images if body else (),
             links=body.links if body else (), meta=meta,
         )
@@ -217,7 +228,7 @@ class RedditAdapter:
     @staticmethod
     def _more(raw: Mapping[str, Any], floor_of: Mapping[str, int], path: str,
               warnings: list[ParseWarning]) -> int:
-        count = raw.get("count") if isinstance(raw.get("count"), int) else 0
+        count = raw["count"] if isinstance(raw.get("count"), int) else 0
         children = [c for c in raw.get("children") or [] if isinstance(c, str)]
         parent = _bare(raw.get("parent_id"))
         under = floor_of.get(parent) if parent else None

@@ -18,8 +18,9 @@ MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
 #: Bare URLs (Reddit autolinks them).
 BARE_URL = re.compile(r"(?<![(\[<])\bhttps?://[^\s)\]>]+")
 #: Links to pictures: Reddit's own image hosts and common image endings.
-IMAGE_URL = re.compile(r"(?:\.(?:jpe?g|png|gif|webp)(?:\?\S*)?$)|//(?:i\.redd\.it|preview\.redd\.it|i\.imgur\.com)/",
-                       re.IGNORECASE)
+IMAGE_URL = re.compile(
+    r"(?:\.(?:jpe?g|png|gif|webp)(?:\?\S*)?$)|//(?:i\.redd\.it|preview\.redd\.it|i\.imgur\.com)/",
+    re.IGNORECASE)
 QUOTE_LINE = re.compile(r"^\s{0,3}>\s?(.*)$")
 #: Emphasis and strike markers, headings and superscript carets carry no words.
 MD_MARKS = re.compile(r"(\*\*|__|~~|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|^#{1,6}\s+|\^)", re.MULTILINE)
@@ -72,4 +73,5 @@ def read_markdown(body: str) -> Body:
     text = _BLANK_LINES.sub("\n\n", _plain("\n".join(own), links)).strip()
     unique = tuple(dict.fromkeys(links))
     images = tuple(url for url in unique if IMAGE_URL.search(url))
-    return Body(text=text, quotes=tuple(quotes), links=tuple(u for u in unique if u not in images), images=images)
+    return Body(text=text, quotes=tuple(quotes), links=tuple(u for u in unique if u not in images),
+                images=images)
