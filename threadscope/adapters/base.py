@@ -111,6 +111,8 @@ _ENTRY_POINTS_LOADED = False
 #: (module, class) of the built-in adapters in sniffing order: most specific formats first.
 #: Each forum's adapters live in its package under ``threadscope.forums``.
 BUILTIN_ADAPTERS: tuple[tuple[str, str], ...] = (
+    ("threadscope.forums.discourse.adapter", "DiscourseAdapter"),
+    ("threadscope.forums.reddit.adapter", "RedditAdapter"),
     ("threadscope.forums.discuz.api", "DiscuzApiAdapter"),
     ("threadscope.forums.discuz.rss", "RssAdapter"),
     ("threadscope.forums.discuz.touch", "DiscuzTouchAdapter"),

@@ -250,8 +250,11 @@ def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = Non
         data[name] = [values_of[rows[p.floor]] if values_of is not None and p.floor in rows else None
                       for p in thread.posts]
     frame = pd.DataFrame(data)
-    for column in ("pid", "target_floor"):
-        frame[column] = frame[column].astype("Int64")
+    frame["target_floor"] = frame["target_floor"].astype("Int64")
+    # Discuz and Discourse post ids are numbers; Reddit's are base-36 text (``c9ftsjg``): the
+    # column is an integer column only when every id is one.
+    if all(pid is None or (pid.isascii() and pid.isdigit() and len(pid) <= 18) for pid in data["pid"]):
+        frame["pid"] = frame["pid"].astype("Int64")
     for column in ("sentiment_score", "sentiment_confidence", "snownlp", "stance_confidence"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame.attrs["scorers"] = scorer_tag(chosen)
