@@ -64,6 +64,17 @@ def smiley_string(text: str) -> str:
     return "".join(chr(0xE000 + zlib.crc32(sid.encode()) % 4096) for sid in old_sentiment.smiley_ids(text))
 
 
+def class_sums(doc: np.ndarray, table_t: np.ndarray, index: np.ndarray, weight: np.ndarray | None,
+               n: int) -> np.ndarray:
+    """(n, k) sums over occurrences of ``table_t[:, index]`` (times ``weight``) per ``doc``:
+    one bincount per class over a contiguous row of the transposed table."""
+    out = np.empty((n, table_t.shape[0]))
+    for c, row in enumerate(table_t):
+        values = row[index]
+        out[:, c] = np.bincount(doc, weights=values * weight if weight is not None else values, minlength=n)
+    return out
+
+
 def segment_sum(doc: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Row sums of ``values`` (m, k) grouped by ``doc`` (m,) into an (n, k) array."""
     out = np.zeros((n, values.shape[1]), dtype=np.float64)
@@ -113,18 +124,36 @@ def sentiment_inputs(texts: Sequence[str], shared: Shared | None) -> tuple[list,
     norms = [normalize(t) for t in cut]
     marked = [START + n + END for n in norms]
     parts = [_sparse(marked, 0), _sparse([smiley_string(t) for t in cut], 1, orders=(1,))]
-    old = old_sentiment.score_sentiment(cut)
     review = old_sentiment.load_model().logits(norms)
     dense = np.zeros((len(texts), 8))
     for i, (text, norm) in enumerate(zip(cut, norms, strict=True)):
         lex, hit = old_sentiment.forum_logit(text, norm)
-        dense[i, :8] = (math.tanh(lex / 3.0), float(hit), math.tanh(review[i] / 3.0), old.score[i],
-                        float(old_sentiment.question_dominant(norm)),
+        asks = old_sentiment.question_dominant(norm)
+        dense[i, :8] = (math.tanh(lex / 3.0), float(hit), math.tanh(review[i] / 3.0),
+                        _old_score(text, norm, lex, hit, asks, float(review[i])), float(asks),
                         float(bool(old_sentiment.RHETORICAL_RE.search(norm))),
                         math.log1p(len(norm)) / 5.0, float(not norm))
     if shared is not None:
         dense = np.hstack([dense, shared.distant(norms), shared.embed(norms)])
     return parts, dense, norms
+
+
+def _old_score(text: str, norm: str, lex: float, hit: bool, asks: bool, review: float) -> float:
+    """``sentiment.score_sentiment``'s score from its parts, computed once here (the same
+    arithmetic: bounded review logit shrunk on short posts + bounded lexicon logit, damped on
+    questions without a lexicon hit)."""
+    if not norm and not old_sentiment.SMILEY_TOKEN.search(text):
+        return 0.0
+    lex = old_sentiment.LEXICON_BOUND * math.tanh(lex / old_sentiment.LEXICON_BOUND)
+    z = 0.0
+    if norm:
+        bound = old_sentiment.MODEL_BOUND
+        z = bound * math.tanh(review * old_sentiment.MODEL_SCALE / bound)
+        z *= len(norm) / (len(norm) + old_sentiment.SHORT_TEXT_CHARS)
+    if not hit and asks:
+        z *= old_sentiment.QUESTION_DAMPING
+        lex *= old_sentiment.QUESTION_DAMPING
+    return math.tanh((z + lex) / 2.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +165,16 @@ class Pair:
     to_thread: bool
 
 
-def _overlap(reply: str, target: str) -> tuple[float, float]:
-    grams = {reply[i:i + 2] for i in range(len(reply) - 1)}
-    if not grams or not target:
+def _bigrams(text: str) -> set[str]:
+    return set(map(str.__add__, text, text[1:]))
+
+
+def _overlap(reply: str, target_grams: set[str]) -> tuple[float, float]:
+    """Share and number of the reply's character bigrams found in the target."""
+    grams = _bigrams(reply)
+    if not grams or not target_grams:
         return 0.0, 0.0
-    shared = sum(1 for g in grams if g in target)
+    shared = len(grams & target_grams)
     return shared / len(grams), float(shared)
 
 
@@ -154,12 +188,13 @@ def stance_inputs(pairs: Sequence[Pair], reply_probs: np.ndarray, target_probs: 
         if pair.target not in seen:
             seen[pair.target] = normalize(pair.target[:TARGET_CHARS])
     targets = [seen[p.target] for p in pairs]
+    grams = {raw: _bigrams(norm) for raw, norm in seen.items()}
     marked = [START + r + END for r in replies]
     to_thread = np.array([p.to_thread for p in pairs], dtype=bool)
     leads = [START + r[:old_stance.first_clause_end(r)][:LEAD_CHARS] for r in replies]
-    parts = [_sparse(marked, 0)]
-    doc, col, val = _sparse(marked, 1)
-    parts.append((doc, col + NS * (~to_thread[doc]).astype(np.int64), val))  # 1: to the thread, 2: to a post
+    doc, col, val = _sparse(marked, 0)
+    parts = [(doc, col, val), (doc, col + NS * (1 + (~to_thread[doc]).astype(np.int64)), val)]
+    # 0: every reply, 1: replies to the thread, 2: replies to a post
     parts.append(_sparse(leads, 3, orders=(1, 2, 3)))
     doc, col, val = _sparse(leads, 4, orders=(2, 3))
     parts.append((doc, col + NS * (~to_thread[doc]).astype(np.int64), val))  # 4 / 5: lead by kind
@@ -173,7 +208,7 @@ def stance_inputs(pairs: Sequence[Pair], reply_probs: np.ndarray, target_probs: 
                                       target_sentiment=target_sent, target_is_op=pair.to_thread)
         ev = old_stance.evidence_of(item)
         verdict = old_stance._decide(ev.total).label
-        share, count = _overlap(reply, target)
+        share, count = _overlap(reply, grams[pair.target])
         dense[i, :20] = (
             float(pair.to_thread), float(not target), ev.cues, ev.echo, ev.contrast, ev.rhetorical, ev.meta,
             ev.align, float(ev.asks), float(ev.target_asks), float(ev.strong), math.tanh(ev.total),
@@ -199,13 +234,17 @@ class Folded:
 
     def logits(self, norms: Sequence[str]) -> np.ndarray:
         doc, bucket, weight = hashed_ngrams(norms, bits=BITS)
-        z = segment_sum(doc, self.distant[bucket] * weight[:, None], len(norms))
+        z = class_sums(doc, self.distant_t, bucket, weight, len(norms))
         doc, bucket, _ = hashed_ngrams(norms, bits=BITS, orders=(1, 2))
         rows = self.emb_rows[bucket]
         keep = rows >= 0
         doc = doc[keep]
         counts = np.maximum(np.bincount(doc, minlength=len(norms)), 1.0)[:, None]
-        return z + segment_sum(doc, self.emb[rows[keep]], len(norms)) / counts
+        return z + class_sums(doc, self.emb_t, rows[keep], None, len(norms)) / counts
+
+    def __post_init__(self) -> None:
+        self.distant_t = np.ascontiguousarray(self.distant.T)
+        self.emb_t = np.ascontiguousarray(self.emb.T)
 
 
 @dataclass
@@ -222,12 +261,15 @@ class LinearModel:
     meta: dict[str, Any]
     folded: Folded | None = None
 
+    def __post_init__(self) -> None:
+        self.sparse_t = np.ascontiguousarray(self.sparse_w.T)
+
     def logits(self, parts: list, dense: np.ndarray, norms: Sequence[str] = ()) -> np.ndarray:
         n = dense.shape[0]
         doc = np.concatenate([p[0] for p in parts])
         col = np.concatenate([p[1] for p in parts])
         val = np.concatenate([p[2] for p in parts])
-        z = segment_sum(doc, self.sparse_w[col] * val[:, None], n)
+        z = class_sums(doc, self.sparse_t, col, val, n)
         z += ((dense - self.mean) / self.scale) @ self.dense_w
         if self.folded is not None:
             z += self.folded.logits(norms)
