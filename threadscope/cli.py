@@ -263,8 +263,11 @@ def analyze(paths: tuple[Path, ...], format_: str, output: Path | None, title: s
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="Folder the gold file's thread paths are relative to (default: its folder and parents).")
 @click.option("--no-snownlp", "no_snownlp", is_flag=True, help="Skip the snownlp baseline.")
+@click.option("--scorers", callback=_scorer_names, metavar="NAME,...",
+              help="The sentiment and stance scorers to measure (default: the default set), e.g. "
+                   "char123-lr+s1-lexicon,s1-stance-rules for the rules of version 1.")
 @reports_errors
-def eval_command(gold: Path, root: Path | None, no_snownlp: bool) -> None:
+def eval_command(gold: Path, root: Path | None, no_snownlp: bool, scorers: tuple[str, ...] | None) -> None:
     """Accuracy and macro-F1 of sentiment, stance and reply target against GOLD (hand labels in
     the format of ../shared/gold/seed-thread-labels.json), next to plain snownlp
     (>= 0.5 = pos, else neg) measured in the same run.
@@ -273,11 +276,12 @@ def eval_command(gold: Path, root: Path | None, no_snownlp: bool) -> None:
     Examples:
       threadscope eval ../shared/gold/seed-thread-labels.json
       threadscope eval tests/gold/s1text-labels.json --no-snownlp
+      threadscope eval tests/gold/heldout-labels.json --scorers char123-lr+s1-lexicon,s1-stance-rules
     """
     from threadscope.nlp.evaluate import evaluate, format_report
 
     click.echo("\n".join(safe(line) for line in format_report(
-        evaluate(gold, root=root, snownlp=not no_snownlp)).split("\n")))
+        evaluate(gold, root=root, snownlp=not no_snownlp, scorers=scorers)).split("\n")))
 
 
 @cli.command(name="scorers")

@@ -155,16 +155,19 @@ def read_gold(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
     return gold
 
 
-def evaluate(gold_path: Path, *, root: Path | None = None, snownlp: bool = True) -> Evaluation:
-    """Score each gold thread twice (graph targets, gold targets) and collect label pairs."""
+def evaluate(gold_path: Path, *, root: Path | None = None, snownlp: bool = True,
+             scorers: Sequence[str] | None = None) -> Evaluation:
+    """Score each gold thread twice (graph targets, gold targets) and collect label pairs.
+    ``scorers``: names of the sentiment and stance scorers (the default set when ``None``)."""
     gold_path = Path(gold_path)
     result = Evaluation()
     for thread_name, labels in read_gold(gold_path):
         thread = load_thread([_find(thread_name, gold_path, root)])
         result.threads.append(thread_name)
-        frame = score_thread(thread, snownlp=snownlp).set_index("floor")
+        chosen = None if scorers is None else [*scorers, *(["snownlp"] if snownlp else [])]
+        frame = score_thread(thread, scorers=chosen, snownlp=snownlp).set_index("floor")
         gold_targets = {row["floor"]: row.get("target_floor") for row in labels}
-        by_gold_target = score_thread(thread, snownlp=False, targets={
+        by_gold_target = score_thread(thread, scorers=scorers, snownlp=False, targets={
             p.floor: gold_targets.get(p.floor) for p in thread.posts}).set_index("floor")
         for row in labels:
             floor = row["floor"]

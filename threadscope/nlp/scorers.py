@@ -38,7 +38,8 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "snownlp", "stance", "stance_confidence", "stance_op",
 )
 DEFAULT_SET_NAME = "threadscope-default"
-DEFAULT_SET_VERSION = "1"
+#: 2: the in-domain models (nlp/s1model.py) trained on labelled S1 replies; 1: lexicon + rules
+DEFAULT_SET_VERSION = "2"
 
 
 @dataclass
@@ -153,9 +154,23 @@ class StanceScorer:
 DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance", "snownlp")
 #: The built-in scorers by name: a short name for the current model of each task, and each
 #: model's own name, so that an older model stays selectable beside a newer default.
+def _s1_sentiment() -> Scorer:
+    from threadscope.nlp.s1model import S1SentimentScorer  # loads its model on first use
+
+    return S1SentimentScorer()
+
+
+def _s1_stance() -> Scorer:
+    from threadscope.nlp.s1model import S1StanceScorer
+
+    return S1StanceScorer()
+
+
 BUILTIN_SCORERS: Mapping[str, Callable[[], Any]] = {
-    "sentiment": SentimentScorer, SentimentScorer.name: SentimentScorer,
-    "stance": StanceScorer, StanceScorer.name: StanceScorer,
+    "sentiment": _s1_sentiment, "s1-sentiment-lr": _s1_sentiment,
+    "stance": _s1_stance, "s1-stance-lr": _s1_stance,
+    # the set of version 1 (lexicon + rules), selectable for comparison
+    SentimentScorer.name: SentimentScorer, StanceScorer.name: StanceScorer,
     "snownlp": SnowNLPScorer,
 }
 
