@@ -115,7 +115,8 @@ def reddit_items(git_dir: Path, rng: random.Random) -> Iterator[dict[str, Any]]:
             yield {"id": f"reddit/{thread_id}#{floors[comment['name']]}", "board": f"r/{board}",
                    "title": title, "floor": floors[comment["name"]],
                    "target_kind": "op" if is_op else "reply", "target_floor": 1 if is_op else floors[parent],
-                   "target": _cut(texts[parent], TARGET_CHARS), "text": _cut(texts[comment["name"]], REPLY_CHARS),
+                   "target": _cut(texts[parent], TARGET_CHARS),
+                   "text": _cut(texts[comment["name"]], REPLY_CHARS),
                    "split": "dev" if f"reddit/{thread_id}" in DEV_THREADS else "train",
                    "source": f"praw-dev/praw/{path}@{commit}"}
 
@@ -146,7 +147,8 @@ def discourse_items(git_dir: Path) -> Iterator[dict[str, Any]]:
                 posts.setdefault(post["post_number"], post)
                 sources.setdefault(post["post_number"], page)
         own = {n: _discourse_own_words(p["cooked"]) for n, p in posts.items()}
-        title = posts[1].get("topic_title") or posts[1].get("topic_slug", "").replace("-", " ") if 1 in posts else ""
+        first = posts.get(1, {})
+        title = first.get("topic_title") or first.get("topic_slug", "").replace("-", " ")
         for number in sorted(posts):
             if number == 1:
                 continue
@@ -168,7 +170,8 @@ def discourse_items(git_dir: Path) -> Iterator[dict[str, Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--praw", type=Path, required=True, help="git directory of praw-dev/praw")
     parser.add_argument("--discourse", type=Path, required=True,
                         help="git directory of XertroV/discourse-rss-auto-archive-linked-content")
