@@ -83,7 +83,8 @@ def test_english_thread_scores_and_snownlp_note() -> None:
     assert len(english_rows) >= 0.95 * len(frame)
     assert english_rows["snownlp"].isna().all()
     assert frame.attrs["notes"] == [snownlp_note(frame["language"])]
-    assert frame.attrs["notes"][0].startswith(f"snownlp reads Chinese only: {len(english_rows)} English posts")
+    expected = f"snownlp reads Chinese only: {len(english_rows)} English posts"
+    assert frame.attrs["notes"][0].startswith(expected)
     assert english_rows["sentiment_score"].between(-1, 1).all()
     assert set(english_rows["sentiment"]) == {"neg", "neu", "pos"}
     by_floor = frame.set_index("floor")
@@ -109,7 +110,8 @@ def test_english_thread_scores_and_snownlp_note() -> None:
      "Polls give you data", "neutral"),  # reddit fo7p5b #4: "false" inside a question
 ])
 def test_english_stance_cues(text: str, target: str, label: str) -> None:
-    result = english.stance_of(StanceInput(text=text, target_text=target, sentiment=0.0, target_sentiment=0.0))
+    result = english.stance_of(StanceInput(text=text, target_text=target, sentiment=0.0,
+                                           target_sentiment=0.0))
     assert result.label == label, result
 
 
@@ -134,8 +136,9 @@ def test_items_gold_reads_and_scores(tmp_path: Path) -> None:
     assert "mini.json (all: 20 items" in format_report(result)
 
 
-@pytest.mark.skipif(not EN_GOLD.exists(), reason="tests/gold/en-replies.json (the labelled English replies) "
-                    "is not there yet: the lead merges two annotators' labels of batch-en.items.jsonl into it")
+@pytest.mark.skipif(not EN_GOLD.exists(), reason="tests/gold/en-replies.json (the labelled English "
+                    "replies) is not there yet: the lead merges two annotators' labels of "
+                    "batch-en.items.jsonl into it")
 def test_english_gold_dev_meets_the_issue_targets() -> None:
     metrics = evaluate_items(EN_GOLD, split="dev", snownlp=False).metrics()
     print(json.dumps(metrics, indent=1))
