@@ -188,10 +188,10 @@ DEFAULT_SCORERS: tuple[str, ...] = ("language", "sentiment", "stance", "snownlp"
 #: The built-in scorers by name: a short name for the current model of each task, and each
 #: model's own name, so that an older model stays selectable beside a newer default.
 BUILTIN_SCORERS: Mapping[str, Callable[[], Any]] = {
-    "language": LanguageScorer, LanguageScorer.name: LanguageScorer,
     "sentiment": SentimentScorer, SentimentScorer.name: SentimentScorer,
     "stance": StanceScorer, StanceScorer.name: StanceScorer,
     "snownlp": SnowNLPScorer,
+    "language": LanguageScorer, LanguageScorer.name: LanguageScorer,
 }
 
 logger = logging.getLogger(__name__)
