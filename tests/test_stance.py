@@ -94,7 +94,7 @@ def test_meta_words_need_to_point_at_the_post() -> None:
 def test_frame_columns_and_versions(frame) -> None:
     assert tuple(frame.reset_index().columns) == SCORE_COLUMNS
     assert frame.attrs["scorers"].startswith(
-        "threadscope-default/1 (char123-lr+s1-lexicon/2+s1-stance-rules/3")
+        "threadscope-default/2 (script+wordlist-language/1+char123-lr+s1-lexicon/2+s1-stance-rules/3")
     assert frame.loc[1, "stance"] is None or frame.loc[1, "stance"] != frame.loc[1, "stance"]  # OP: none
     assert frame.loc[38, "target_floor"] == 27
 

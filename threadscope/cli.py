@@ -217,6 +217,8 @@ def score(paths: tuple[Path, ...], format_: str, output: Path, no_snownlp: bool,
     if write_json_lines(records, output):
         click.echo(f"Wrote {len(records)} scored posts to {safe(output)} ({frame.attrs['scorers']})",
                    err=True)
+    for note in frame.attrs.get("notes", ()):
+        click.echo(safe(note), err=True)  # why some columns are empty (snownlp reads Chinese only)
 
 
 @cli.command()
@@ -266,22 +268,33 @@ def analyze(paths: tuple[Path, ...], format_: str, output: Path | None, title: s
 @click.option("--scorers", callback=_scorer_names, metavar="NAME,...",
               help="The sentiment and stance scorers to measure (default: the default set), e.g. "
                    "char123-lr+s1-lexicon,s1-stance-rules for the rules of version 1.")
+@click.option("--split", default="dev", show_default=True, metavar="NAME",
+              help="For a file of labelled replies ({\"items\": [...]}): the split to score "
+                   "('all': every item).")
 @reports_errors
-def eval_command(gold: Path, root: Path | None, no_snownlp: bool, scorers: tuple[str, ...] | None) -> None:
+def eval_command(gold: Path, root: Path | None, no_snownlp: bool, scorers: tuple[str, ...] | None,
+                 split: str) -> None:
     """Accuracy and macro-F1 of sentiment, stance and reply target against GOLD (hand labels in
     the format of ../shared/gold/seed-thread-labels.json), next to plain snownlp
-    (>= 0.5 = pos, else neg) measured in the same run.
+    (>= 0.5 = pos, else neg) measured in the same run. GOLD may also be a file of labelled
+    replies (tests/gold/s1-replies.json, tests/gold/en-replies.json): each reply's text is
+    scored with its target's text as the stance target.
 
     \b
     Examples:
       threadscope eval ../shared/gold/seed-thread-labels.json
       threadscope eval tests/gold/s1text-labels.json --no-snownlp
       threadscope eval tests/gold/heldout-labels.json --scorers char123-lr+s1-lexicon,s1-stance-rules
+      threadscope eval tests/gold/en-replies.json --split dev
     """
-    from threadscope.nlp.evaluate import evaluate, format_report
+    from threadscope.nlp.evaluate import evaluate, evaluate_items, format_report, is_items_file
 
-    click.echo("\n".join(safe(line) for line in format_report(
-        evaluate(gold, root=root, snownlp=not no_snownlp, scorers=scorers)).split("\n")))
+    if is_items_file(gold):
+        result = evaluate_items(gold, split=None if split == "all" else split, snownlp=not no_snownlp,
+                                scorers=scorers)
+    else:
+        result = evaluate(gold, root=root, snownlp=not no_snownlp, scorers=scorers)
+    click.echo("\n".join(safe(line) for line in format_report(result).split("\n")))
 
 
 @cli.command(name="scorers")

@@ -16,6 +16,11 @@ Speed: jieba cuts ~385,000 chars/s here (the 3,011-floor fixture: 195,000 chars 
 SEGMENT_BUDGET_CHARS of posts (all of them for threads up to ~3,000 floors, an evenly spread
 sample above) and *counted* in every post as substrings (~0.3 s for 20,000 posts), so a post
 saying 全人类 uses 人类 too; a word nearly always inside a longer one (少侠 in 风少侠) is dropped.
+
+English threads (main language ``en``: the posts frame's ``language`` column, else
+``nlp.language``) are not cut by jieba: their words are the Latin words (``EN_WORD``: apostrophes
+kept, "don't"), less the English stop words shipped in ``nlp/lexicons/en-stop-words.txt``, each
+weighing the same (jieba's Chinese frequencies say nothing about English words).
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from itertools import pairwise
 from typing import Any
 
 import pandas as pd
 
+from threadscope.nlp.language import detect_language, main_language
 from threadscope.nlp.snownlp_engine import cache_dir
 from threadscope.text import SMILEY_TOKEN, URL_IN_TEXT
 
@@ -126,16 +133,46 @@ LATIN_STOP = _words(
 )
 
 
+#: English words: letters first, apostrophes and hyphens inside ("don't", "open-source"), at least
+#: ENGLISH_MIN_CHARS long (two-letter words are nearly all function words or abbreviations).
+EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'’\-]*[A-Za-z0-9+#]")
+ENGLISH_MIN_CHARS = 3
+
+
+@cache
+def english_stop_words() -> frozenset[str]:
+    """``nlp/lexicons/en-stop-words.txt``: function words and forum filler, lower case."""
+    path = resources.files("threadscope.nlp.lexicons").joinpath("en-stop-words.txt")
+    text = path.read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def english_terms(text: str) -> set[str]:
+    """The English words of a cleaned post, lower-cased (each once), stop words left out."""
+    stop = english_stop_words()
+    words = (m.lower().replace("’", "'") for m in EN_WORD.findall(text))
+    return {w for w in words if len(w) >= ENGLISH_MIN_CHARS and w not in stop and w not in LATIN_STOP}
+
+
+def thread_language(frame: pd.DataFrame) -> str:
+    """The main language of the posts in ``frame``: its ``language`` column, else detected."""
+    if "language" in frame.columns and frame["language"].notna().any():
+        return main_language(frame["language"].dropna().astype(str))
+    return main_language(detect_language(str(t)) for t in frame["text"].fillna(""))
+
+
 @dataclass(frozen=True, slots=True)
 class Keywords:
     """``overall``: term, posts, share (of posts with text), best first.
     ``segments``: segment, label, first_floor, last_floor, posts, start, end.
     ``shift``: share (0–1) of each segment's posts using a term; index term, columns segment labels,
-    rows ordered by the segment where each term peaks."""
+    rows ordered by the segment where each term peaks.
+    ``language``: the thread's main language (``zh``: jieba words; ``en``: English words)."""
 
     overall: pd.DataFrame
     segments: pd.DataFrame
     shift: pd.DataFrame
+    language: str = "zh"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,18 +289,23 @@ def extract_keywords(frame: pd.DataFrame, *, top: int = 25, segments: int = 8,
     usable = frame[frame["text"].fillna("").str.strip() != ""].sort_values("floor")
     cleaned = [_clean(t) for t in usable["text"]]
     n_posts = len(cleaned)
-    jb = _jieba()
+    language = thread_language(usable) if n_posts else "zh"
+    english = language == "en"
+    jb = None if english else _jieba()
     min_posts = max(MIN_POSTS, math.ceil(MIN_SHARE * n_posts))
-    words = _vocabulary(cleaned, min_posts / max(n_posts, 1), jb) if n_posts else []
-    # Counted in every post as substrings (C-speed ``in``, ~0.3 s for 200 words × 20,000 posts), so
-    # a post saying 全人类 or 造福人类 uses 人类 too: 6 posts of the seed thread, 2 as a jieba word.
-    term_sets = [{w for w in words if w in t} | latin_terms(t) for t in cleaned]
+    if jb is None:
+        term_sets = [english_terms(t) for t in cleaned]
+    else:
+        words = _vocabulary(cleaned, min_posts / max(n_posts, 1), jb) if n_posts else []
+        # Counted in every post as substrings (C-speed ``in``, ~0.3 s for 200 words × 20,000 posts), so
+        # a post saying 全人类 or 造福人类 uses 人类 too: 6 posts of the seed thread, 2 as a jieba word.
+        term_sets = [{w for w in words if w in t} | latin_terms(t) for t in cleaned]
     df: Counter[str] = Counter()
     for terms in term_sets:
         df.update(terms)
     df = Counter({t: n for t, n in df.items() if n >= min_posts and not _subsumed(t, df)})
     display = _latin_display(cleaned, {t for t in df if not CJK_WORD.fullmatch(t)})
-    ranked = sorted(df, key=lambda t: (-df[t] * _weight(t, jb), t))
+    ranked = sorted(df, key=lambda t: (-df[t] * (1.0 if jb is None else _weight(t, jb)), t))
     vocabulary = ranked[:max(top * 6, 150)]
     overall = pd.DataFrame({"term": vocabulary[:top], "posts": [df[t] for t in vocabulary[:top]]})
     overall["term"] = overall["term"].map(lambda t: display.get(t, t))
@@ -290,7 +332,7 @@ def extract_keywords(frame: pd.DataFrame, *, top: int = 25, segments: int = 8,
     if not shares.empty:
         peak = shares.to_numpy().argmax(axis=1)
         shares = shares.iloc[sorted(range(len(shown)), key=lambda i: (peak[i], -shares.iloc[i].max()))]
-    return Keywords(overall=overall, segments=segment_frame, shift=shares)
+    return Keywords(overall=overall, segments=segment_frame, shift=shares, language=language)
 
 
 def _distinctive(counts: Sequence[Counter[str]], bounds: Sequence[tuple[int, int]],

@@ -4,6 +4,11 @@ next to plain snownlp (value >= 0.5 = pos, else neg) measured in the same run.
 A gold file is either one thread (``{"thread": PATH, "labels": [...]}``, the format of
 ``../shared/gold/seed-thread-labels.json``) or several (``{"threads": [{"thread": …, "labels": …}]}``).
 ``PATH`` is looked up relative to the gold file's folder and its parents, then ``root``.
+
+A gold file of labelled replies (``{"items": [{"id", "text", "target", "target_kind",
+"sentiment", "stance", "split"}, …]}``, the format of ``tests/gold/s1-replies.json`` and
+``tests/gold/en-replies.json``) is scored item by item: each reply's text with the scorers, its
+``target`` text as the stance target (``evaluate_items``; ``--split dev`` by default).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import pandas as pd
 
 from threadscope.errors import ThreadscopeError
 from threadscope.load import load_thread
+from threadscope.model import Post, Thread
 from threadscope.nlp.scorers import score_thread
 from threadscope.nlp.sentiment import LABELS as SENTIMENTS
 from threadscope.nlp.stance import STANCES
@@ -155,6 +161,100 @@ def read_gold(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
     return gold
 
 
+def _read_json(path: Path) -> Any:
+    from threadscope.load import read_limited
+
+    try:
+        return json.loads(read_limited(path, MAX_GOLD_BYTES).decode("utf-8-sig"))
+    except ThreadscopeError as exc:
+        raise GoldFileError(f"cannot read gold file: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise GoldFileError(f"{path}: not a JSON gold file ({reason})") from None
+
+
+def is_items_file(path: Path) -> bool:
+    """Whether a gold file holds labelled replies (``{"items": [...]}``) rather than threads."""
+    data = _read_json(Path(path))
+    return isinstance(data, dict) and "items" in data and "threads" not in data and "thread" not in data
+
+
+def read_items(path: Path, *, split: str | None = None) -> list[dict[str, Any]]:
+    """The labelled replies of an items gold file (those of ``split`` when given); a
+    ``GoldFileError`` naming the item of any problem."""
+    data = _read_json(path)
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise GoldFileError(f"{path}: expected {{'items': [...]}} with labelled replies")
+    chosen = []
+    for index, item in enumerate(items):
+        where = f"items[{index}]"
+        if not isinstance(item, dict):
+            raise GoldFileError(f"{path}: {where} is {type(item).__name__}, expected an object")
+        for name in ("text", "target"):
+            if not isinstance(item.get(name, ""), str):
+                raise GoldFileError(f"{path}: {where}: {name!r} must be text")
+        for name, allowed in GOLD_FIELDS.items():
+            value = item.get(name)
+            if value not in (None, "") and value not in allowed:
+                raise GoldFileError(f"{path}: {where}: {name} {value!r} is not one of {', '.join(allowed)}")
+        if split is None or item.get("split") == split:
+            chosen.append(item)
+    if not chosen:
+        raise GoldFileError(f"{path}: no items" + (f" in split {split!r}" if split else ""))
+    return chosen
+
+
+def _item_thread(key: str, items: Sequence[dict[str, Any]]) -> tuple[Thread, dict[int, int | None]]:
+    """One thread per source thread of the items: floor 2k-1 holds item k's target (an opening
+    post when its ``target_kind`` is ``op``), floor 2k its reply, answering floor 2k-1. The
+    scorers see the items of one thread together, as in a parsed thread (language is decided
+    per thread for short posts)."""
+    posts: list[Post] = []
+    targets: dict[int, int | None] = {}
+    for k, item in enumerate(items, start=1):
+        posts.append(Post(floor=2 * k - 1, text=item.get("target") or "",
+                          is_op=item.get("target_kind") == "op"))
+        posts.append(Post(floor=2 * k, text=item.get("text") or ""))
+        targets[2 * k - 1], targets[2 * k] = None, 2 * k - 1
+    return Thread(forum="gold", tid=key, title=None, sources=(), posts=tuple(posts)), targets
+
+
+def evaluate_items(gold_path: Path, *, split: str | None = "dev", snownlp: bool = True,
+                   scorers: Sequence[str] | None = None) -> Evaluation:
+    """Score the labelled replies of an items gold file (``split`` only, when given)."""
+    gold_path = Path(gold_path)
+    result = Evaluation()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in read_items(gold_path, split=split):
+        groups.setdefault(str(item.get("id", "")).split("#")[0], []).append(item)
+    result.threads.append(f"{gold_path.name} ({split or 'all'}: {sum(map(len, groups.values()))} items, "
+                          f"{len(groups)} threads)")
+    for key, items in groups.items():
+        thread, targets = _item_thread(key, items)
+        chosen = None if scorers is None else [*scorers, *(["snownlp"] if snownlp else [])]
+        frame = score_thread(thread, scorers=chosen, snownlp=snownlp, targets=targets).set_index("floor")
+        for k, item in enumerate(items, start=1):
+            got = frame.loc[2 * k]
+            if item.get("sentiment"):
+                result.sentiment.append((item["sentiment"], _label(got["sentiment"], "neu")))
+                value = got.get("snownlp")
+                if snownlp and value is not None and not pd.isna(value):
+                    result.snownlp.append((item["sentiment"], "pos" if value >= SNOWNLP_CUT else "neg"))
+                if got["sentiment"] != item["sentiment"]:
+                    result.errors.append({"id": item.get("id"), "task": "sentiment",
+                                          "gold": item["sentiment"],
+                                          "got": got["sentiment"], "score": got["sentiment_score"]})
+            if item.get("stance"):
+                pair = (item["stance"], _label(got["stance"], "neutral"))
+                result.stance.append(pair)
+                result.stance_gold_targets.append(pair)  # the gold target is the only one here
+                if pair[0] != pair[1]:
+                    result.errors.append({"id": item.get("id"), "task": "stance", "gold": pair[0],
+                                          "got": pair[1]})
+    return result
+
+
 def evaluate(gold_path: Path, *, root: Path | None = None, snownlp: bool = True,
              scorers: Sequence[str] | None = None) -> Evaluation:
     """Score each gold thread twice (graph targets, gold targets) and collect label pairs.
@@ -202,6 +302,8 @@ def format_report(evaluation: Evaluation) -> str:
     lines = [f"Gold threads: {', '.join(evaluation.threads)}",
              f"{'task':28} {'n':>4} {'accuracy':>9} {'macro-F1':>9}"]
     for task, values in metrics.items():
+        if task == "target" and not values["n"]:
+            continue  # an items file gives each reply's target: nothing to measure
         f1 = values.get("macro_f1")
         lines.append(f"{task:28} {int(values['n']):>4} {values['accuracy']:>9.3f} "
                      f"{'' if f1 is None else format(f1, '9.3f'):>9}")

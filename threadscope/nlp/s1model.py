@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from threadscope.nlp import english as english_mod
 from threadscope.nlp import sentiment as old_sentiment
 from threadscope.nlp import stance as old_stance
 from threadscope.nlp.features import hashed_ngrams, normalize
@@ -371,19 +372,31 @@ def _to_thread(post: Post, target_floor: int) -> bool:
     return target_floor == 1 and not post.quotes and post.reply_to is None
 
 
+def _languages(context: ScoringContext) -> list[str]:
+    from threadscope.nlp.scorers import scored_languages
+
+    return scored_languages(context)
+
+
 class S1SentimentScorer:
     """Sentiment from the in-domain model: label, score P(pos) - P(neg), confidence max P."""
 
     name = "s1-sentiment-lr"
     version = "1"
-    columns = ("sentiment", "sentiment_score", "sentiment_confidence")
+    columns: tuple[str, ...] = ("sentiment", "sentiment_score", "sentiment_confidence")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
         probs = _cached_sentiment([p.text for p in context.posts])
         best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
-        return {"sentiment": [SENTIMENTS[b] for b in best],
-                "sentiment_score": [round(float(p[2] - p[0]), 4) for p in probs],
-                "sentiment_confidence": [round(float(p.max()), 4) for p in probs]}
+        rows = [(SENTIMENTS[b], round(float(p[2] - p[0]), 4), round(float(p.max()), 4))
+                for b, p in zip(best, probs, strict=True)]
+        # the model read S1's Chinese: English posts are read by the English scorer
+        english = [i for i, language in enumerate(_languages(context)) if language == "en"]
+        for i, row in zip(english, english_mod.score_sentiment([context.posts[i].text for i in english]),
+                          strict=True):
+            rows[i] = row
+        return {"sentiment": [r[0] for r in rows], "sentiment_score": [r[1] for r in rows],
+                "sentiment_confidence": [r[2] for r in rows]}
 
 
 class S1StanceScorer:
@@ -391,7 +404,7 @@ class S1StanceScorer:
 
     name = "s1-stance-lr"
     version = "1"
-    columns = ("stance", "stance_confidence", "stance_op")
+    columns: tuple[str, ...] = ("stance", "stance_confidence", "stance_op")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
         posts = list(context.posts)
@@ -425,6 +438,17 @@ class S1StanceScorer:
                 confidences[i] = round(float(p.max()), 4)
         starter = context.thread.starter
         op_floors = {p.floor for p in context.thread.posts if p.is_op or (starter and p.author == starter)}
+        scores = {p.floor: float(probs[i][2] - probs[i][0]) for i, p in enumerate(posts)}
+        for i, language in enumerate(_languages(context)):
+            target_floor = context.targets.get(posts[i].floor)
+            if language != "en" or target_floor is None:
+                continue
+            target = by_floor.get(target_floor)
+            result = english_mod.stance_of(old_stance.StanceInput(
+                text=posts[i].text, target_text=target.text if target is not None else "",
+                sentiment=scores[posts[i].floor], target_sentiment=scores.get(target_floor, 0.0),
+                target_is_op=target_floor in op_floors or target_floor == 1, rating_by_target_author=0))
+            labels[i], confidences[i] = result.label, result.confidence
         stance_op: dict[int, str | None] = {}
         to_op: list[str | None] = []
         for post, label in zip(posts, labels, strict=True):

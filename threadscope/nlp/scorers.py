@@ -29,16 +29,19 @@ import pandas as pd
 from threadscope.errors import ThreadscopeError, UnknownChoiceError
 from threadscope.links import primary_targets, resolve_links
 from threadscope.model import Post, Thread
+from threadscope.nlp import english as english_mod
+from threadscope.nlp import language as language_mod
 from threadscope.nlp import sentiment as sentiment_mod
 from threadscope.nlp import stance as stance_mod
 
 #: Column order of the scores frame (the issue's JSON Lines schema), then the scorer-set tag.
 SCORE_COLUMNS: tuple[str, ...] = (
-    "floor", "pid", "author", "target_floor", "sentiment", "sentiment_score", "sentiment_confidence",
-    "snownlp", "stance", "stance_confidence", "stance_op",
+    "floor", "pid", "author", "target_floor", "language", "sentiment", "sentiment_score",
+    "sentiment_confidence", "snownlp", "stance", "stance_confidence", "stance_op",
 )
 DEFAULT_SET_NAME = "threadscope-default"
-#: 2: the in-domain models (nlp/s1model.py) trained on labelled S1 replies; 1: lexicon + rules
+#: 2: the language scorer first, English posts scored in English, and the in-domain models
+#: (nlp/s1model.py, trained on labelled S1 replies) for the rest; 1: lexicon + rules
 DEFAULT_SET_VERSION = "2"
 
 
@@ -78,17 +81,42 @@ class Scorer(Protocol):
     def score(self, context: ScoringContext) -> dict[str, list[Any]]: ...
 
 
+def scored_languages(context: ScoringContext) -> list[str]:
+    """Each scored post's language (the ``language`` scorer's column; all ``zh`` without it, as
+    before that scorer existed)."""
+    return [str(lang) for lang in context.columns.get("language") or ["zh"] * len(context.posts)]
+
+
+class LanguageScorer:
+    """zh / en / other per post (``nlp.language``): the scorers after it read each post in its language."""
+
+    name = "script+wordlist-language"
+    version = "1"
+    columns = ("language",)
+
+    def score(self, context: ScoringContext) -> dict[str, list[Any]]:
+        return {"language": language_mod.detect_languages([p.text for p in context.posts])}
+
+
 class SentimentScorer:
     name = "char123-lr+s1-lexicon"
     version = "2"  # 2: no forum shift, short-post and question calibration, slang additions/removals
     columns = ("sentiment", "sentiment_score", "sentiment_confidence")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
-        posts = context.posts
-        result = sentiment_mod.score_sentiment([p.text for p in posts])
-        return {"sentiment": list(result.label),
-                "sentiment_score": [round(float(s), 4) for s in result.score],
-                "sentiment_confidence": [round(float(c), 4) for c in result.confidence]}
+        languages = scored_languages(context)
+        chinese = [i for i, lang in enumerate(languages) if lang != "en"]  # zh, and other as before
+        result = sentiment_mod.score_sentiment([context.posts[i].text for i in chinese])
+        rows: list[tuple[Any, float, float]] = [("neu", 0.0, 0.0)] * len(languages)
+        for i, label, score, confidence in zip(chinese, result.label, result.score, result.confidence,
+                                               strict=True):
+            rows[i] = (label, round(float(score), 4), round(float(confidence), 4))
+        english = [i for i, lang in enumerate(languages) if lang == "en"]
+        for i, row in zip(english, english_mod.score_sentiment([context.posts[i].text for i in english]),
+                          strict=True):
+            rows[i] = row
+        return {"sentiment": [r[0] for r in rows], "sentiment_score": [r[1] for r in rows],
+                "sentiment_confidence": [r[2] for r in rows]}
 
 
 class SnowNLPScorer:
@@ -103,8 +131,14 @@ class SnowNLPScorer:
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
         from threadscope.nlp.snownlp_engine import snownlp_scores
 
-        values = snownlp_scores([p.text for p in context.posts], workers=self.workers, cache=self.cache)
-        return {"snownlp": [None if math.isnan(v) else round(v, 6) for v in values]}
+        # snownlp reads Chinese only: other posts keep an empty value (score_thread notes why)
+        chinese = [i for i, lang in enumerate(scored_languages(context)) if lang == "zh"]
+        values = snownlp_scores([context.posts[i].text for i in chinese], workers=self.workers,
+                                cache=self.cache)
+        column: list[float | None] = [None] * len(context.posts)
+        for i, value in zip(chinese, values, strict=True):
+            column[i] = None if math.isnan(value) else round(value, 6)
+        return {"snownlp": column}
 
 
 class StanceScorer:
@@ -123,7 +157,7 @@ class StanceScorer:
         confidences: list[float | None] = []
         to_op: list[str | None] = []
         stance_op: dict[int, str | None] = {}
-        for post in context.posts:
+        for post, language in zip(context.posts, scored_languages(context), strict=True):
             target_floor = context.targets.get(post.floor)
             if target_floor is None:
                 labels.append(None)
@@ -136,7 +170,8 @@ class StanceScorer:
             target_author = target.author if target is not None else None
             rating = sum(r.score for r in post.ratings if target_author and r.user == target_author)
             target_is_op = target_floor in op_floors or target_floor == 1
-            result = stance_mod.stance_of(stance_mod.StanceInput(
+            rules = english_mod.stance_of if language == "en" else stance_mod.stance_of
+            result = rules(stance_mod.StanceInput(
                 text=post.text, target_text=target.text if target is not None else "",
                 sentiment=scores[post.floor], target_sentiment=scores.get(target_floor, 0.0),
                 target_is_op=target_is_op, rating_by_target_author=rating))
@@ -151,7 +186,7 @@ class StanceScorer:
 
 
 #: The default set, by the names ``--scorers`` takes, in run order (stance reads sentiment).
-DEFAULT_SCORERS: tuple[str, ...] = ("sentiment", "stance", "snownlp")
+DEFAULT_SCORERS: tuple[str, ...] = ("language", "sentiment", "stance", "snownlp")
 #: The built-in scorers by name: a short name for the current model of each task, and each
 #: model's own name, so that an older model stays selectable beside a newer default.
 def _s1_sentiment() -> Scorer:
@@ -172,6 +207,7 @@ BUILTIN_SCORERS: Mapping[str, Callable[[], Any]] = {
     # the set of version 1 (lexicon + rules), selectable for comparison
     SentimentScorer.name: SentimentScorer, StanceScorer.name: StanceScorer,
     "snownlp": SnowNLPScorer,
+    "language": LanguageScorer, LanguageScorer.name: LanguageScorer,
 }
 
 logger = logging.getLogger(__name__)
@@ -265,12 +301,12 @@ def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = Non
         data[name] = [values_of[rows[p.floor]] if values_of is not None and p.floor in rows else None
                       for p in thread.posts]
     frame = pd.DataFrame(data)
-    frame["target_floor"] = frame["target_floor"].astype("Int64")
-    # Discuz and Discourse post ids are numbers; Reddit's are base-36 text (``c9ftsjg``): the
-    # column is an integer column only when every id is one.
-    if all(pid is None or (pid.isascii() and pid.isdigit() and len(pid) <= 18) for pid in data["pid"]):
-        frame["pid"] = frame["pid"].astype("Int64")
+    for column in ("pid", "target_floor"):
+        frame[column] = frame[column].astype("Int64")
     for column in ("sentiment_score", "sentiment_confidence", "snownlp", "stance_confidence"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame.attrs["scorers"] = scorer_tag(chosen)
+    if "snownlp" in context.columns and "language" in context.columns:
+        note = language_mod.snownlp_note(context.columns["language"])
+        frame.attrs["notes"] = [note] if note else []
     return frame

@@ -312,8 +312,9 @@ def sentiment_by_floor(frame: pd.DataFrame) -> FigureSpec | None:
     return FigureSpec(
         "sentiment-by-floor", "sentiment", "Sentiment per floor",
         "Each dot is a post (red negative, grey neutral, green positive; hover for author and opening "
-        "words, click to read it); the black line is the running mean, the dotted purple line "
-        "snownlp's on the same −1…+1 scale.", fig, 380)
+        "words, click to read it); the black line is the running mean"
+        + (", the dotted purple line snownlp's on the same −1…+1 scale." if has_columns(scored, "snownlp")
+           else "."), fig, 380)
 
 
 def sentiment_over_time(frame: pd.DataFrame) -> FigureSpec | None:
@@ -348,8 +349,9 @@ def sentiment_distribution(frame: pd.DataFrame) -> FigureSpec | None:
     _layout(fig, 320, barmode="overlay", xaxis_title="sentiment (−1 … +1)", yaxis_title="posts")
     return FigureSpec(
         "sentiment-distribution", "sentiment", "How scores are spread",
-        "Posts per score band: our score in black, snownlp (its 0…1 mapped to −1…+1) in purple — snownlp "
-        "piling up at the ends is its saturation on long and sarcastic posts.", fig, 320)
+        "Posts per score band: our score in black"
+        + (", snownlp (its 0…1 mapped to −1…+1) in purple — snownlp piling up at the ends is its "
+           "saturation on long and sarcastic posts." if has_columns(scored, "snownlp") else "."), fig, 320)
 
 
 def sentiment_by_participant(frame: pd.DataFrame, users: pd.DataFrame,
@@ -643,6 +645,15 @@ def debates(frame: pd.DataFrame, table: pd.DataFrame, limit: int = MAX_DEBATES) 
 
 # --- Keywords --------------------------------------------------------------------------------
 
+#: How the keywords were found, by the thread's main language (``Keywords.language``).
+KEYWORD_CAPTIONS = {
+    "zh": "The words the most posts use (jieba's words and Latin words, each counted once per post, "
+          "weighted toward words rare in ordinary Chinese; function words left out).",
+    "en": "The words the most posts use (English words, each counted once per post; English stop words "
+          "left out).",
+}
+
+
 def keyword_bars(keywords: Keywords) -> FigureSpec | None:
     overall = keywords.overall
     if overall.empty:
@@ -657,8 +668,7 @@ def keyword_bars(keywords: Keywords) -> FigureSpec | None:
     _layout(fig, height, xaxis_title="posts using the term", yaxis={"automargin": True, "type": "category"})
     return FigureSpec(
         "keywords", "keywords", "Keywords",
-        "The words the most posts use (jieba's words and Latin words, each counted once per post, "
-        "weighted toward words rare in ordinary Chinese; function words left out).", fig, height)
+        KEYWORD_CAPTIONS.get(keywords.language, KEYWORD_CAPTIONS["zh"]), fig, height)
 
 
 def keyword_shift(keywords: Keywords) -> FigureSpec | None:

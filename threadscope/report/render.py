@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from threadscope.analysis import Analysis
+from threadscope.nlp.language import snownlp_note
 from threadscope.output import write_output
 from threadscope.report import figures as F
 from threadscope.report.anonymize import Pseudonyms
@@ -143,6 +144,10 @@ def _subtitle(analysis: Analysis, anonymized: bool) -> str:
         parts.append(f"format {thread.format}")
     if analysis.scorers:
         parts.append(f"scorers {analysis.scorers}")
+    if "language" in analysis.posts and "snownlp" in analysis.posts:
+        note = snownlp_note(analysis.posts["language"].dropna())
+        if note:
+            parts.append(note)
     if anonymized:
         parts.append("names replaced by pseudonyms")
     return " · ".join(parts)
