@@ -12,10 +12,11 @@ from threadscope.nlp.features import normalize
 from threadscope.nlp.scorers import SCORE_COLUMNS, Scorer, SentimentScorer, score_thread
 from threadscope.nlp.stance import StanceInput, compose, meta_evidence, negated_echo, stance_of
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "thread-agi-empire.md"
-SEED_GOLD = SEED.parent.parent / "gold" / "seed-thread-labels.json"
+from .conftest import FIXTURES, SAMPLES, SEED_GOLD
+
+SEED = SAMPLES / "thread-agi-empire.md"
 S1TEXT_GOLD = Path(__file__).resolve().parent / "gold" / "s1text-labels.json"
-S1TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "s1-text"
+S1TEXT = FIXTURES / "s1-text"
 
 #: Just under what s1-stance-rules/3 measures (seed 0.619, s1-text 0.699 macro-F1; rules/2 was
 #: 0.620 / 0.586, rules/1 0.549 / 0.494); CI fails if a change drops below them.
