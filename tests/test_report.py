@@ -338,3 +338,18 @@ def test_answers_column_names_the_post_the_stance_is_toward(fixtures: Path) -> N
               for f, t in zip(scores["floor"], scores["target_floor"], strict=True)}
     assert shown == scored
     assert sum(target == 1 for target in shown.values()) > 40
+
+
+def test_report_says_when_betweenness_is_estimated(monkeypatch: pytest.MonkeyPatch) -> None:
+    thread = load_thread(SEED)
+    assert "Betweenness is" not in report_for(thread)
+    monkeypatch.setattr(measures, "EXACT_BETWEENNESS_MAX_USERS", 10)
+    monkeypatch.setattr(measures, "BETWEENNESS_SAMPLES", 12)
+    analysis = analyze_thread(thread, snownlp=False)
+    assert analysis.users.attrs["betweenness"].startswith("approximate (k=12, seed=")
+    html = render_report(analysis)
+    participants = html[html.index('id="participants"'):html.index('id="participants-table"')]
+    assert "Betweenness is approximate (k=12, seed=" in participants
+    anonymized = render_report(analysis, anonymize=True)
+    assert "Betweenness is approximate" in anonymized
+

@@ -253,12 +253,17 @@ def render_page(content: PageContent) -> str:
         parts.append(f'<section class="block" id="{key}"><h2>{esc(name)}</h2>{note_html}'
                      f'<div class="grid">{body}</div></section>')
 
-    parts.append('<section class="block" id="participants"><h2>Participants</h2>'
-                 '<p class="caption note">Sortable (click a header) and filterable; click a name to list '
+    def table_note(key: str) -> str:
+        """The note of a table section (``notes[key]``), shown above its own caption."""
+        note = content.notes.get(key)
+        return f'<p class="note">{esc(note)}</p>' if note else ""
+
+    parts.append('<section class="block" id="participants"><h2>Participants</h2>' + table_note("participants")
+                 + '<p class="caption note">Sortable (click a header) and filterable; click a name to list '
                  'that person\'s posts.</p><div id="participants-table"></div></section>')
-    parts.append('<section class="block" id="posts"><h2>Posts</h2>'
-                 '<p class="caption note">Every floor has an anchor (<code>#floor-N</code>); click a text to '
-                 'open it whole, a floor number to jump to it.</p><div id="posts-table"></div></section>')
+    parts.append('<section class="block" id="posts"><h2>Posts</h2>' + table_note("posts")
+                 + '<p class="caption note">Every floor has an anchor (<code>#floor-N</code>); click a text '
+                 'to open it whole, a floor number to jump to it.</p><div id="posts-table"></div></section>')
 
     data_parts = [
         f'"pageSize":{PAGE_SIZE}',

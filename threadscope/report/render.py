@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from threadscope import measures
 from threadscope.analysis import Analysis
 from threadscope.output import write_output
 from threadscope.report import figures as F
@@ -232,4 +233,10 @@ def _notes(analysis: Analysis, shown: set[str]) -> dict[str, str]:
         notes["keywords"] = "Too little text for keywords."
     if "activity" not in shown:
         notes["activity"] = "The posts carry no times."
+    method = analysis.users.attrs.get("betweenness", "exact")
+    if method != "exact":
+        notes["participants"] = (
+            f"Betweenness is {method}: with {len(analysis.users):,} participants (more than "
+            f"{measures.EXACT_BETWEENNESS_MAX_USERS:,}) it is estimated from a sample of users, as exact "
+            "betweenness would take minutes.")
     return notes
