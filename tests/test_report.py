@@ -353,3 +353,18 @@ def test_report_says_when_betweenness_is_estimated(monkeypatch: pytest.MonkeyPat
     anonymized = render_report(analysis, anonymize=True)
     assert "Betweenness is approximate" in anonymized
 
+
+def test_report_says_which_posts_were_scored_on_their_head_only() -> None:
+    from dataclasses import replace
+
+    from threadscope.nlp.scorers import MAX_SCORED_CHARS
+
+    thread = load_thread(SEED)
+    long_post = replace(thread.posts[6], text="长" * (MAX_SCORED_CHARS + 1))
+    thread = replace(thread, posts=(*thread.posts[:6], long_post, *thread.posts[7:]))
+    analysis = analyze_thread(thread, snownlp=False)
+    assert analysis.posts.attrs["truncated_floors"] == (7,)
+    for html in (render_report(analysis), render_report(analysis, anonymize=True)):
+        section = html[html.index('id="posts"'):html.index('id="posts-table"')]
+        assert "1 post(s) were scored on their first 20,000 characters (floor 7)" in section
+    assert "were scored on their first" not in report_for(load_thread(SEED))

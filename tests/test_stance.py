@@ -164,3 +164,23 @@ def test_no_default_agreement_with_an_op_not_in_the_files(fixtures: Path) -> Non
     to_op = frame[frame["target_floor"] == 1]
     assert len(to_op) > 40
     assert (to_op["stance"] == "agree").sum() == 0
+
+
+def test_scorers_read_at_most_max_scored_chars_of_a_post() -> None:
+    from dataclasses import replace
+
+    from threadscope.nlp.scorers import MAX_SCORED_CHARS
+
+    thread = load_thread([SEED])
+    head = "这个观点完全正确，说得太好了，赞同楼主。" * 1000  # 20,000 chars exactly
+    assert len(head) == MAX_SCORED_CHARS
+    long_post = replace(thread.posts[4], text=head + "垃圾，胡说八道，完全错误。" * 5000)
+    cut_post = replace(thread.posts[4], text=head)
+    scored = {}
+    for name, post in (("long", long_post), ("cut", cut_post)):
+        posts = (*thread.posts[:4], post, *thread.posts[5:])
+        scored[name] = score_thread(replace(thread, posts=posts), snownlp=False)
+    assert scored["long"].attrs["truncated_floors"] == (5,)
+    assert scored["cut"].attrs["truncated_floors"] == ()
+    columns = ["sentiment", "sentiment_score", "stance", "stance_confidence"]
+    assert scored["long"][columns].equals(scored["cut"][columns])

@@ -22,6 +22,7 @@ import pandas as pd
 
 from threadscope import measures
 from threadscope.analysis import Analysis
+from threadscope.nlp.scorers import MAX_SCORED_CHARS
 from threadscope.output import write_output
 from threadscope.report import figures as F
 from threadscope.report.anonymize import Pseudonyms
@@ -233,6 +234,11 @@ def _notes(analysis: Analysis, shown: set[str]) -> dict[str, str]:
         notes["keywords"] = "Too little text for keywords."
     if "activity" not in shown:
         notes["activity"] = "The posts carry no times."
+    cut = analysis.posts.attrs.get("truncated_floors", ())
+    if cut:
+        notes["posts"] = (f"{len(cut):,} post(s) were scored on their first {MAX_SCORED_CHARS:,} characters "
+                          f"(floor {', '.join(map(str, cut[:10]))}{', …' if len(cut) > 10 else ''}): "
+                          "longer texts are cut for the scorers.")
     method = analysis.users.attrs.get("betweenness", "exact")
     if method != "exact":
         notes["participants"] = (
