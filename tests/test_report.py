@@ -368,3 +368,26 @@ def test_report_says_which_posts_were_scored_on_their_head_only() -> None:
         section = html[html.index('id="posts"'):html.index('id="posts-table"')]
         assert "1 post(s) were scored on their first 20,000 characters (floor 7)" in section
     assert "were scored on their first" not in report_for(load_thread(SEED))
+
+
+def test_sources_and_warnings_name_files_only_and_are_pseudonymized(tmp_path: Path) -> None:
+    # a folder and a file named after users (哈利谢顿 starts the seed thread), one warning from it
+    folder = tmp_path / "Unbiquitous的存档"
+    folder.mkdir()
+    path = folder / "哈利谢顿-2267042.md"
+    text = SEED.read_text(encoding="utf-8")
+    last = text[text.rindex("\n*****"):]
+    path.write_text(text + last, encoding="utf-8")  # floor 41 twice: a duplicate_floors warning
+    thread = load_thread(path)
+    assert [w.code for w in thread.warnings] == ["duplicate_floors"]
+    analysis = analyze_thread(thread, snownlp=False)
+    plain = render_report(analysis)
+    assert str(tmp_path) not in plain and "Unbiquitous的存档" not in plain  # no folders of the machine
+    assert "<code>哈利谢顿-2267042.md</code>" in plain
+    assert "<li>哈利谢顿-2267042.md: 1 repeated post block(s)" in plain
+    anonymized = render_report(analysis, anonymize=True)
+    assert str(tmp_path) not in anonymized
+    assert "哈利谢顿" not in anonymized and "Unbiquitous" not in anonymized
+    pseudonym = Pseudonyms.for_thread(thread).mapping["哈利谢顿"]
+    assert f"<code>{pseudonym}-2267042.md</code>" in anonymized
+    assert f"<li>{pseudonym}-2267042.md: 1 repeated post block(s)" in anonymized

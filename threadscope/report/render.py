@@ -98,7 +98,9 @@ def render_report(analysis: Analysis, *, title: str | None = None, anonymize: bo
         title=title or thread.title or f"Thread {thread.tid}",
         subtitle=_subtitle(analysis, anonymize),
         facts=_facts(analysis),
-        warnings=[str(w) for w in thread.warnings],
+        # files by their name only: a path names the user and folders of the machine that made it
+        warnings=[str(replace(w, source=Path(w.source).name if w.source else w.source))
+                  for w in thread.warnings],
         figures=figures,
         notes=_notes(analysis, {s.section for s in figures}),
         posts=table_data(posts, [*_zoned(POST_TABLE, zone), *score_extras]),
