@@ -391,3 +391,26 @@ def test_sources_and_warnings_name_files_only_and_are_pseudonymized(tmp_path: Pa
     pseudonym = Pseudonyms.for_thread(thread).mapping["哈利谢顿"]
     assert f"<code>{pseudonym}-2267042.md</code>" in anonymized
     assert f"<li>{pseudonym}-2267042.md: 1 repeated post block(s)" in anonymized
+
+
+def test_bidirectional_controls_are_dropped_from_everything_the_report_shows() -> None:
+    from dataclasses import replace
+
+    from threadscope.text import BIDI_CONTROLS
+
+    thread = load_thread(SEED)
+    starter = thread.starter
+    hostile = "evil\u202egnp.exe\u2066x\u2069\u200f\u061c"  # shows as "evilexe.png…" unneutralized
+    rename = {starter: hostile}
+    posts = tuple(replace(p, author=rename.get(p.author, p.author),
+                          text=p.text + ("\u202eNOT FLIPPED\u202c" if p.floor == 2 else ""))
+                  for p in thread.posts)
+    thread = replace(thread, posts=posts, starter=hostile, title="\u202e" + (thread.title or ""))
+    html = report_for(thread)
+    data = report_data(html)  # tables and figures
+    for text in (markup_outside_scripts(html), *strings_in(data)):
+        assert not [c for c in BIDI_CONTROLS if c in text], text[:80]
+    authors = {row["author"] for row in table_rows(data, "participants")}
+    assert "evilgnp.exex" in authors
+    assert any("NOT FLIPPED" in (row["text"] or "") for row in table_rows(data, "posts"))
+    assert "<li>evilgnp.exex (" in html  # most active, in the overview's facts

@@ -27,6 +27,7 @@ from threadscope.output import write_output
 from threadscope.report import figures as F
 from threadscope.report.anonymize import Pseudonyms
 from threadscope.report.page import Column, Fact, PageContent, format_time, render_page, table_data
+from threadscope.text import strip_bidi
 
 Progress = Callable[[str], None]
 
@@ -157,7 +158,9 @@ def _floor_link(floor: int, label: str | None = None) -> str:
 
 
 def _facts(analysis: Analysis) -> list[Fact]:
-    esc = html.escape
+    def esc(value: str) -> str:
+        return html.escape(strip_bidi(value))
+
     thread, users, tables = analysis.thread, analysis.users, analysis.measures
     counts = thread.status_counts()
     floors = [f"{len(thread.posts)} floors"]
