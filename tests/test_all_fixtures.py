@@ -9,7 +9,7 @@ import pytest
 from threadscope import load_thread
 from threadscope.errors import ThreadNotFoundError
 
-from .conftest import FIXTURES, SAMPLES
+from .conftest import FIXTURES, SAMPLES, SNAPSHOTS
 
 #: The one fixture that is a forum's answer for a missing thread, not a thread.
 NOT_FOUND = {"reader-floorlist-2-empty.json"}
@@ -18,7 +18,7 @@ NOT_FOUND = {"reader-floorlist-2-empty.json"}
 def _inputs() -> list[Path]:
     if not FIXTURES.is_dir():
         return []
-    found = [p for p in sorted(FIXTURES.glob("*/*")) if p.name not in NOT_FOUND]
+    found = [p for p in sorted(FIXTURES.glob("*/*")) if p.name not in NOT_FOUND] + sorted(SNAPSHOTS.glob("*"))
     return found + sorted(p for p in SAMPLES.iterdir()
                           if p.suffix in {".md", ".html", ".json"} and p.name != "README.md")
 

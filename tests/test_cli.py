@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from threadscope import __version__
 from threadscope.cli import cli
 
-from .conftest import ROOT, SAMPLES, SHARED
+from .conftest import ARTICLES, ROOT, SAMPLES
 
 SEED = SAMPLES / "thread-agi-empire.md"
 
@@ -61,15 +61,13 @@ def test_parse_jsonl_fields(tmp_path: Path) -> None:
 
 
 BAD_INPUTS = [
-    ("article", SHARED / "seeds" / "article-altman-human-cost.md", "no posts found: not a forum thread"),
+    ("article", ARTICLES[0], "no posts found: not a forum thread"),
     ("missing", Path("does/not/exist.md"), "no such file"),
 ]
 
 
 @pytest.mark.parametrize(("name", "path", "reason"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
 def test_bad_input_is_one_line_exit_1(name: str, path: Path, reason: str) -> None:
-    if name == "article" and not path.exists():
-        pytest.skip("../shared not present")
     result = CliRunner().invoke(cli, ["parse", str(path)])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1

@@ -11,7 +11,7 @@ from threadscope.cli import cli
 from threadscope.load import load_thread
 from threadscope.pipeline import STAGES, analyze, default_report_path
 
-from .conftest import SAMPLES, SHARED
+from .conftest import ARTICLES, SAMPLES
 
 SEED = SAMPLES / "thread-agi-empire.md"
 
@@ -62,9 +62,7 @@ def test_pipeline_reports_every_stage_once() -> None:
 
 
 def test_analyze_bad_input_is_one_clean_line() -> None:
-    article = SHARED / "seeds" / "article-musk-altman-stargate.md"
-    if not article.exists():
-        pytest.skip("../shared not present")
+    article = next(path for path in ARTICLES if path.name == "article-musk-altman-stargate.md")
     result = CliRunner().invoke(cli, ["analyze", str(article), "--no-snownlp"])
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (

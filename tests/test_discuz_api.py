@@ -16,7 +16,7 @@ from threadscope.forums.discuz.api import DiscuzApiAdapter
 from threadscope.forums.discuz.times import DISCUZ_TZ
 from threadscope.load import read_document
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, SEED_GOLD
 
 THREAD1 = SAMPLES / "api-s1nyan-thread1.json"
 TRADE = SAMPLES / "api-reader-floorlist-1.json"
@@ -191,7 +191,7 @@ def test_empty_postlist_is_thread_not_found(fixtures: Path) -> None:
 
 
 def test_json_of_another_kind_is_not_claimed(fixtures: Path, tmp_path: Path) -> None:
-    gold = fixtures.parent / "gold" / "seed-thread-labels.json"
+    gold = SEED_GOLD
     doc = read_document(gold)
     assert not ADAPTER.sniff(doc)
     with pytest.raises(FormatMismatchError, match=r"JSON but not an S1 viewthread API response .*: thread"):

@@ -20,10 +20,10 @@ from threadscope.links import check_links, resolve_links
 from threadscope.load import load_thread
 from threadscope.model import AMBIGUOUS, NOT_IN_PAGES, TARGET_DELETED, Link, Quote, Thread
 
-from .conftest import FIXTURES, SAMPLES, SHARED
+from .conftest import FIXTURES, SAMPLES, SEED_GOLD
 
 SEED = SAMPLES / "thread-agi-empire.md"
-GOLD = SHARED / "gold" / "seed-thread-labels.json"
+GOLD = SEED_GOLD
 TEXT = FIXTURES / "s1-text"
 VIVID = TEXT / "1336720[10月番ViVid Strike! 动画专楼 第12话 在紧牵着的手中完]"
 WEDDING = TEXT / "2205326-01[小十年不联系的同学突然通知婚礼的上中下策分别是什么].md"
@@ -319,7 +319,7 @@ def test_user_graph_weights_and_kinds() -> None:
     assert not any(a == b for a, b in users.edges)
 
 
-def test_user_graph_counts_self_answers_on_the_node(fixtures: Path) -> None:  # skips without ../shared
+def test_user_graph_counts_self_answers_on_the_node(fixtures: Path) -> None:
     graph = user_graph(build_graphs(thread_of(VIVID)).posts)
     assert sum(graph.nodes[user]["self_links"] for user in graph) > 0
     assert nx.number_of_selfloops(graph) == 0

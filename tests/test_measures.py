@@ -140,3 +140,15 @@ def test_audience(seed: ThreadGraph, vivid: ThreadGraph) -> None:
     long = measures.audience(vivid.posts).set_index("audience")
     assert long.loc["unresolved", "links"] == 6
     assert long.loc["each_other", "share"] > long.loc["thread", "share"]
+
+
+def test_betweenness_is_exact_on_small_graphs_and_estimated_past_the_threshold(
+        seed: ThreadGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    exact = measures.user_centrality(seed.users)
+    assert exact.attrs["betweenness"] == "exact"
+    monkeypatch.setattr(measures, "EXACT_BETWEENNESS_MAX_USERS", 10)
+    monkeypatch.setattr(measures, "BETWEENNESS_SAMPLES", 12)
+    estimated = measures.user_centrality(seed.users)
+    assert estimated.attrs["betweenness"] == f"approximate (k=12, seed={measures.BETWEENNESS_SEED})"
+    assert estimated.equals(measures.user_centrality(seed.users))  # seeded: repeatable
+    assert estimated["betweenness"].idxmax() == 0  # the starter still bridges the thread

@@ -338,3 +338,79 @@ def test_answers_column_names_the_post_the_stance_is_toward(fixtures: Path) -> N
               for f, t in zip(scores["floor"], scores["target_floor"], strict=True)}
     assert shown == scored
     assert sum(target == 1 for target in shown.values()) > 40
+
+
+def test_report_says_when_betweenness_is_estimated(monkeypatch: pytest.MonkeyPatch) -> None:
+    thread = load_thread(SEED)
+    assert "Betweenness is" not in report_for(thread)
+    monkeypatch.setattr(measures, "EXACT_BETWEENNESS_MAX_USERS", 10)
+    monkeypatch.setattr(measures, "BETWEENNESS_SAMPLES", 12)
+    analysis = analyze_thread(thread, snownlp=False)
+    assert analysis.users.attrs["betweenness"].startswith("approximate (k=12, seed=")
+    html = render_report(analysis)
+    participants = html[html.index('id="participants"'):html.index('id="participants-table"')]
+    assert "Betweenness is approximate (k=12, seed=" in participants
+    anonymized = render_report(analysis, anonymize=True)
+    assert "Betweenness is approximate" in anonymized
+
+
+def test_report_says_which_posts_were_scored_on_their_head_only() -> None:
+    from dataclasses import replace
+
+    from threadscope.nlp.scorers import MAX_SCORED_CHARS
+
+    thread = load_thread(SEED)
+    long_post = replace(thread.posts[6], text="长" * (MAX_SCORED_CHARS + 1))
+    thread = replace(thread, posts=(*thread.posts[:6], long_post, *thread.posts[7:]))
+    analysis = analyze_thread(thread, snownlp=False)
+    assert analysis.posts.attrs["truncated_floors"] == (7,)
+    for html in (render_report(analysis), render_report(analysis, anonymize=True)):
+        section = html[html.index('id="posts"'):html.index('id="posts-table"')]
+        assert "1 post(s) were scored on their first 20,000 characters (floor 7)" in section
+    assert "were scored on their first" not in report_for(load_thread(SEED))
+
+
+def test_sources_and_warnings_name_files_only_and_are_pseudonymized(tmp_path: Path) -> None:
+    # a folder and a file named after users (哈利谢顿 starts the seed thread), one warning from it
+    folder = tmp_path / "Unbiquitous的存档"
+    folder.mkdir()
+    path = folder / "哈利谢顿-2267042.md"
+    text = SEED.read_text(encoding="utf-8")
+    last = text[text.rindex("\n*****"):]
+    path.write_text(text + last, encoding="utf-8")  # floor 41 twice: a duplicate_floors warning
+    thread = load_thread(path)
+    assert [w.code for w in thread.warnings] == ["duplicate_floors"]
+    analysis = analyze_thread(thread, snownlp=False)
+    plain = render_report(analysis)
+    assert str(tmp_path) not in plain and "Unbiquitous的存档" not in plain  # no folders of the machine
+    assert "<code>哈利谢顿-2267042.md</code>" in plain
+    assert "<li>哈利谢顿-2267042.md: 1 repeated post block(s)" in plain
+    anonymized = render_report(analysis, anonymize=True)
+    assert str(tmp_path) not in anonymized
+    assert "哈利谢顿" not in anonymized and "Unbiquitous" not in anonymized
+    pseudonym = Pseudonyms.for_thread(thread).mapping["哈利谢顿"]
+    assert f"<code>{pseudonym}-2267042.md</code>" in anonymized
+    assert f"<li>{pseudonym}-2267042.md: 1 repeated post block(s)" in anonymized
+
+
+def test_bidirectional_controls_are_dropped_from_everything_the_report_shows() -> None:
+    from dataclasses import replace
+
+    from threadscope.text import BIDI_CONTROLS
+
+    thread = load_thread(SEED)
+    starter = thread.starter
+    hostile = "evil\u202egnp.exe\u2066x\u2069\u200f\u061c"  # shows as "evilexe.png…" unneutralized
+    rename = {starter: hostile}
+    posts = tuple(replace(p, author=rename.get(p.author, p.author),
+                          text=p.text + ("\u202eNOT FLIPPED\u202c" if p.floor == 2 else ""))
+                  for p in thread.posts)
+    thread = replace(thread, posts=posts, starter=hostile, title="\u202e" + (thread.title or ""))
+    html = report_for(thread)
+    data = report_data(html)  # tables and figures
+    for text in (markup_outside_scripts(html), *strings_in(data)):
+        assert not [c for c in BIDI_CONTROLS if c in text], text[:80]
+    authors = {row["author"] for row in table_rows(data, "participants")}
+    assert "evilgnp.exex" in authors
+    assert any("NOT FLIPPED" in (row["text"] or "") for row in table_rows(data, "posts"))
+    assert "<li>evilgnp.exex (" in html  # most active, in the overview's facts

@@ -17,7 +17,7 @@ from threadscope.forums.discuz.times import DISCUZ_TZ
 from threadscope.load import read_document
 from threadscope.model import Post, Rating
 
-from .conftest import SAMPLES, SHARED
+from .conftest import ARTICLES, SAMPLES, SNAPSHOTS
 
 SEED = SAMPLES / "thread-agi-empire.md"
 VIVID = "1336720[10月番ViVid Strike! 动画专楼 第12话 在紧牵着的手中完]"
@@ -97,12 +97,16 @@ def test_vivid_parts_cover_3011_floors_without_gaps(page_of: Callable[[str], Pag
 
 
 def test_six_snapshots_are_deduplicated_last_copy_wins(page_of: Callable[[str], Page]) -> None:
+    # tests/data keeps part 2's last snapshot only, and 60 of its floors in its last three snapshots
+    sample = parse(next(SNAPSHOTS.glob("1336720-02*.md")))
+    (warning,) = [w for w in sample.warnings if w.code == "duplicate_floors"]
+    assert warning.message.startswith("120 repeated post block(s) for 60 floor(s) (up to 3 copies")
+    assert "2 repeat(s) differed" in warning.message
+    # floor 2627's image id changes in every snapshot; the last copy is kept
+    assert 'id="aimg_d2pmU"' in by_floor(sample)[2627].html
     part2 = page_of(next(name for name in FILES if "1336720-02" in name))
-    (warning,) = [w for w in part2.warnings if w.code == "duplicate_floors"]
-    assert warning.message.startswith("7400 repeated post block(s) for 1480 floor(s) (up to 6 copies")
-    assert "5 repeat(s) differed" in warning.message
-    # floor 2627's image id changes in every snapshot; the sixth (last) copy is kept
-    assert 'id="aimg_d2pmU"' in by_floor(part2)[2627].html
+    assert by_floor(sample)[2627].html == by_floor(part2)[2627].html
+    assert not [w for w in part2.warnings if w.code == "duplicate_floors"]
     part3 = page_of(next(name for name in FILES if "1336720-03" in name))
     (warning,) = [w for w in part3.warnings if w.code == "duplicate_floors"]
     assert warning.message.startswith("250 repeated post block(s) for 50 floor(s)")
@@ -278,7 +282,8 @@ def test_bom_added_to_the_seed(seed: Page) -> None:
 
 
 def test_sniff_rejects_articles_and_other_formats() -> None:
-    for article in sorted((SHARED / "seeds").glob("article-*.md")):
+    assert len(ARTICLES) == 4
+    for article in ARTICLES:
         assert not ADAPTER.sniff(read_document(article)), article
     assert ADAPTER.sniff(read_document(SEED))
 
@@ -290,9 +295,7 @@ def test_sniff_claims_exactly_the_text_archive_fixtures(fixtures: Path) -> None:
 
 
 def test_forced_on_an_article_says_no_posts_found() -> None:
-    article = next(iter(sorted((SHARED / "seeds").glob("article-*.md"))), None)
-    if article is None:
-        pytest.skip("../shared/seeds not present")
+    article = ARTICLES[0]
     with pytest.raises(NotAThreadError, match="no posts found"):
         ADAPTER.parse(read_document(article))
 

@@ -17,10 +17,11 @@ from threadscope.nlp.lexicon import sentiment_matcher
 from threadscope.nlp.sentiment import MODEL_FILE, load_model, question_dominant, score_sentiment
 from threadscope.nlp.snownlp_engine import _deal, _score_parallel
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "thread-agi-empire.md"
-SEED_GOLD = SEED.parent.parent / "gold" / "seed-thread-labels.json"
+from .conftest import FIXTURES, SAMPLES, SEED_GOLD
+
+SEED = SAMPLES / "thread-agi-empire.md"
 S1TEXT_GOLD = Path(__file__).resolve().parent / "gold" / "s1text-labels.json"
-S1TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "s1-text"
+S1TEXT = FIXTURES / "s1-text"
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train_sentiment.py"
 
 #: Just under what char123-lr+s1-lexicon/2 measures (seed 0.562; s1-text 0.578 on the labels

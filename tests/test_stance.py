@@ -12,10 +12,11 @@ from threadscope.nlp.features import normalize
 from threadscope.nlp.scorers import SCORE_COLUMNS, Scorer, SentimentScorer, score_thread
 from threadscope.nlp.stance import StanceInput, compose, meta_evidence, negated_echo, stance_of
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "thread-agi-empire.md"
-SEED_GOLD = SEED.parent.parent / "gold" / "seed-thread-labels.json"
+from .conftest import FIXTURES, SAMPLES, SEED_GOLD
+
+SEED = SAMPLES / "thread-agi-empire.md"
 S1TEXT_GOLD = Path(__file__).resolve().parent / "gold" / "s1text-labels.json"
-S1TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "s1-text"
+S1TEXT = FIXTURES / "s1-text"
 
 #: Just under what s1-stance-rules/3 measures (seed 0.619; s1-text 0.583 on the labels relabelled
 #: under the guideline in 2026-12, 0.699 on the 2025 labels; rules/2 was 0.620 / 0.586, rules/1
@@ -166,3 +167,23 @@ def test_no_default_agreement_with_an_op_not_in_the_files(fixtures: Path) -> Non
     to_op = frame[frame["target_floor"] == 1]
     assert len(to_op) > 40
     assert (to_op["stance"] == "agree").sum() == 0
+
+
+def test_scorers_read_at_most_max_scored_chars_of_a_post() -> None:
+    from dataclasses import replace
+
+    from threadscope.nlp.scorers import MAX_SCORED_CHARS
+
+    thread = load_thread([SEED])
+    head = "这个观点完全正确，说得太好了，赞同楼主。" * 1000  # 20,000 chars exactly
+    assert len(head) == MAX_SCORED_CHARS
+    long_post = replace(thread.posts[4], text=head + "垃圾，胡说八道，完全错误。" * 5000)
+    cut_post = replace(thread.posts[4], text=head)
+    scored = {}
+    for name, post in (("long", long_post), ("cut", cut_post)):
+        posts = (*thread.posts[:4], post, *thread.posts[5:])
+        scored[name] = score_thread(replace(thread, posts=posts), snownlp=False)
+    assert scored["long"].attrs["truncated_floors"] == (5,)
+    assert scored["cut"].attrs["truncated_floors"] == ()
+    columns = ["sentiment", "sentiment_score", "stance", "stance_confidence"]
+    assert scored["long"][columns].equals(scored["cut"][columns])

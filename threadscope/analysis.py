@@ -108,6 +108,7 @@ def analyze_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = N
         if label is not None and (target := answered_floor(targets[floor])) is not None})
     step("measures")
     posts = frames.posts_frame(thread, targets=targets, post_graph=graph.posts, scores=scores)
+    posts.attrs["truncated_floors"] = scores.attrs.get("truncated_floors", ())
     links_table = frames.links_frame(thread, links, targets=targets, stances=stance)
     users = frames.users_frame(thread, posts, links_table, graph.users)
     tables = {

@@ -146,6 +146,7 @@ def users_frame(thread: Thread, posts: pd.DataFrame, links: pd.DataFrame,
                         if "stance" in posts else 0)
     table = table.reset_index().rename(columns={"index": "author"})
     graph_measures = measures.user_centrality(user_graph)
+    betweenness = graph_measures.attrs["betweenness"]
     for extra in (measures.reciprocity(user_graph), measures.communities(user_graph)):
         graph_measures = graph_measures.merge(
             extra[[c for c in extra.columns if c == "user" or c not in graph_measures.columns]], on="user",
@@ -153,4 +154,6 @@ def users_frame(thread: Thread, posts: pd.DataFrame, links: pd.DataFrame,
     graph_measures = graph_measures.drop(columns=["posts"]).rename(columns={"user": "author"})
     table = table.merge(graph_measures, on="author", how="left")
     table = table.sort_values(["posts", "first_floor"], ascending=[False, True]).reset_index(drop=True)
-    return _with_key(table, thread)[list(USER_COLUMNS)]
+    table = _with_key(table, thread)[list(USER_COLUMNS)]
+    table.attrs["betweenness"] = betweenness  # how the betweenness column was computed
+    return table

@@ -54,8 +54,9 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#\-]*[A-Za-z0-9+#]")
 #: CSS left in uncleaned text archives (floor 1 of the seed thread), e-mail addresses.
 NOISE = re.compile("|".join((URL_IN_TEXT.pattern, SMILEY_TOKEN.pattern, r"\.[\w-]+\{[^}]*\}",
                              r"\S+@\S+\.\w+")), re.IGNORECASE)
-#: Only the head of a very long post is read: the 3,872-char floor 1 of the seed thread is one
-#: vote either way, and copied articles must not eat the cutting budget.
+#: Only the head of a very long post is read (cut, cleaned, counted, its Latin words spelled):
+#: the 3,872-char floor 1 of the seed thread is one vote either way, copied articles must not eat
+#: the cutting budget, and a 50 MB post costs what 600 characters do.
 MAX_CHARS_PER_POST = 600
 #: Characters of posts jieba cuts to find the words (~0.65 s at the ~385,000 chars/s measured on
 #: the 3,011-floor fixture, whose 195,000 chars all fit); bigger threads are sampled evenly.
@@ -286,7 +287,9 @@ def _vocabulary(cleaned: Sequence[str], min_share: float, jb: _Jieba) -> list[st
 def extract_keywords(frame: pd.DataFrame, *, top: int = 25, segments: int = 8,
                      per_segment: int = 3) -> Keywords:
     """Keywords of the posts in ``frame`` (columns ``floor``, ``text``, optional ``time``)."""
-    usable = frame[frame["text"].fillna("").str.strip() != ""].sort_values("floor")
+    # isspace() stops at the first other character: a huge post is not copied just to test it
+    text = frame["text"].fillna("")
+    usable = frame[(text != "") & ~text.str.isspace()].sort_values("floor")
     cleaned = [_clean(t) for t in usable["text"]]
     n_posts = len(cleaned)
     language = thread_language(usable) if n_posts else "zh"

@@ -58,6 +58,13 @@ DEBATE_MIN_TURNS = 3
 DEBATE_MAX_GAP = 50
 #: Louvain starts from a random node order; a fixed seed makes communities repeatable.
 LOUVAIN_SEED = 20240521
+#: Exact betweenness is O(users × links): 2,500 users (a 50,000-floor thread) took 30 s, most of
+#: ``analyze``. Above this many users it is estimated from ``BETWEENNESS_SAMPLES`` source users
+#: (networkx's k-sample approximation, seeded: repeatable), which keeps ``analyze`` near-linear
+#: (bench/bench_scale.py). Every fixture and sample has far fewer users and stays exact.
+EXACT_BETWEENNESS_MAX_USERS = 1_000
+BETWEENNESS_SAMPLES = 256
+BETWEENNESS_SEED = 20240521
 #: Characters of a post's text shown in ``most_answered``.
 EXCERPT_CHARS = 40
 
@@ -179,8 +186,17 @@ def reciprocity(users: nx.DiGraph) -> pd.DataFrame:
 def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
     """Per user: posts, links given and received (answers to the thread included: they point at
     the starter), distinct users answered (out-degree) and answering (in-degree), and
-    betweenness on the unweighted graph."""
-    betweenness = nx.betweenness_centrality(users) if users.number_of_nodes() > 2 else {}
+    betweenness on the unweighted graph: exact up to ``EXACT_BETWEENNESS_MAX_USERS`` users, else
+    estimated; ``frame.attrs["betweenness"]`` says which ("exact" or "approximate (k=…, seed=…)")."""
+    method = "exact"
+    if users.number_of_nodes() <= 2:
+        betweenness: dict[str, float] = {}
+    elif users.number_of_nodes() <= EXACT_BETWEENNESS_MAX_USERS:
+        betweenness = nx.betweenness_centrality(users)
+    else:
+        k = min(BETWEENNESS_SAMPLES, users.number_of_nodes())
+        betweenness = nx.betweenness_centrality(users, k=k, seed=BETWEENNESS_SEED)
+        method = f"approximate (k={k}, seed={BETWEENNESS_SEED})"
     rows = [
         (user, data.get("posts", 0), users.out_degree(user, weight="weight"),
          users.in_degree(user, weight="weight"), users.out_degree(user), users.in_degree(user),
@@ -188,7 +204,9 @@ def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
         for user, data in users.nodes(data=True)
     ]
     frame = _frame(rows, CENTRALITY_COLUMNS)
-    return frame.sort_values(["links_received", "user"], ascending=[False, True]).reset_index(drop=True)
+    frame = frame.sort_values(["links_received", "user"], ascending=[False, True]).reset_index(drop=True)
+    frame.attrs["betweenness"] = method
+    return frame
 
 
 def communities(users: nx.DiGraph, *, seed: int = LOUVAIN_SEED, resolution: float = 1.0) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
@@ -39,6 +39,11 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "floor", "pid", "author", "target_floor", "language", "sentiment", "sentiment_score",
     "sentiment_confidence", "snownlp", "stance", "stance_confidence", "stance_op",
 )
+#: Scorers read at most this many characters of a post's text (its head). A 50 MB post needed
+#: 7.8 GB to analyze (issue 12); the longest post of every fixture and sample is far shorter (the
+#: 3,872-char floor 1 of the seed), so real posts are scored whole. The floors cut are listed in
+#: ``frame.attrs["truncated_floors"]`` and the report says how many.
+MAX_SCORED_CHARS = 20_000
 DEFAULT_SET_NAME = "threadscope-default"
 #: 2: the language scorer first, English posts scored in English, and the in-domain models
 #: (nlp/s1model.py, trained on labelled S1 replies) for the rest; 1: lexicon + rules
@@ -47,7 +52,8 @@ DEFAULT_SET_VERSION = "2"
 
 @dataclass
 class ScoringContext:
-    """What scorers see: the thread, the scored posts, each post's target floor, earlier columns."""
+    """What scorers see: the thread, the scored posts (each text cut to ``MAX_SCORED_CHARS``), each
+    post's target floor, earlier columns."""
 
     thread: Thread
     posts: Sequence[Post]
@@ -277,7 +283,10 @@ def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = Non
             chosen = [get_scorers([s])[0] if isinstance(s, str) else s for s in scorers]
     all_targets = dict(targets) if targets is not None else primary_targets(thread, resolve_links(thread))
     scored = [p for p in thread.posts if p.status == "normal"]
-    context = ScoringContext(thread=thread, posts=scored, targets=all_targets)
+    truncated = [p.floor for p in scored if len(p.text) > MAX_SCORED_CHARS]
+    context = ScoringContext(thread=thread, posts=[
+        replace(p, text=p.text[:MAX_SCORED_CHARS]) if len(p.text) > MAX_SCORED_CHARS else p for p in scored],
+        targets=all_targets)
     for scorer in chosen:
         try:
             written = scorer.score(context)
@@ -309,4 +318,5 @@ def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = Non
     if "snownlp" in context.columns and "language" in context.columns:
         note = language_mod.snownlp_note(context.columns["language"])
         frame.attrs["notes"] = [note] if note else []
+    frame.attrs["truncated_floors"] = tuple(truncated)  # scored on their first MAX_SCORED_CHARS
     return frame

@@ -5,8 +5,9 @@ pseudonym ``U001``, ``U002``… in order of first appearance (floor order; withi
 quoted authors, editor, raters), so the same input always gives the same mapping and the
 pseudonyms say nothing about the names (a hash of a name could be reversed by hashing a list of
 guessed names). Names are also replaced where they appear in text: post text, quote excerpts,
-rating reasons, the title, string values of ``meta``. User ids are dropped, and the original body
-HTML is emptied (it repeats names in profile links and avatars the text replacement cannot see).
+rating reasons, the title, string values of ``meta``, source file paths and parsing warnings
+(their messages and files). User ids are dropped, and the original body HTML is emptied (it
+repeats names in profile links and avatars the text replacement cannot see).
 
 Limits: a name of one character is replaced in text only after ``@`` (a lone character is too
 often an ordinary word); a name inside a URL (percent-encoded) is not found.
@@ -124,7 +125,11 @@ class Pseudonyms:
             posts=tuple(self.post(post) for post in thread.posts),
             starter=self.name(thread.starter),
             starter_uid=None,
-            warnings=tuple(replace(w, message=self.text(w.message)) for w in thread.warnings),
+            # file names may carry user names (a folder per user, a title naming someone)
+            sources=tuple(self.text(source) for source in thread.sources),
+            warnings=tuple(replace(w, message=self.text(w.message),
+                                   source=self.text(w.source) if w.source else w.source)
+                           for w in thread.warnings),
         )
 
     def frame(self, frame: pd.DataFrame | None, *, names: Iterable[str] = NAME_COLUMNS,

@@ -30,6 +30,7 @@ from plotly.subplots import make_subplots
 
 from threadscope.keywords import Keywords
 from threadscope.model import utc_offset_label
+from threadscope.text import strip_bidi
 
 Section = Literal["activity", "sentiment", "stance", "conversation", "keywords"]
 
@@ -98,8 +99,9 @@ def has_columns(frame: pd.DataFrame | None, *columns: str) -> bool:
 
 
 def esc(value: object) -> str:
-    """Thread text made inert for plotly's HTML-subset labels (``&``, ``<``, ``>`` escaped)."""
-    return html.escape("" if value is None or value is pd.NA else str(value), quote=False)
+    """Thread text made inert for plotly's HTML-subset labels (``&``, ``<``, ``>`` escaped,
+    bidirectional controls dropped)."""
+    return html.escape(strip_bidi("" if value is None or value is pd.NA else str(value)), quote=False)
 
 
 def opening(text: object, chars: int = HOVER_CHARS) -> str:

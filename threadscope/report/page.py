@@ -9,7 +9,9 @@ Escaping, the only way thread text reaches the page:
 - data goes into one ``<script type="application/json">`` via ``json_for_html``, which escapes
   ``<``, ``>``, ``&`` and U+2028/U+2029 as ``\\uXXXX`` (so ``</script>`` cannot end the element),
   and the JS puts it on the page with ``textContent`` only;
-- figure labels are escaped by ``figures.esc`` (plotly's labels are an HTML subset).
+- figure labels are escaped by ``figures.esc`` (plotly's labels are an HTML subset);
+- bidirectional controls (``text.BIDI_CONTROLS``) are dropped from all three: an override in a
+  name would reorder what a table row or label shows.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import plotly.io as pio
 from plotly.io.json import to_json_plotly
 
 from threadscope.report.figures import FigureSpec
+from threadscope.text import strip_bidi
 
 #: Rows per table page: a screenful that renders instantly even for 20,000 posts.
 PAGE_SIZE = 50
@@ -87,7 +90,10 @@ def format_time(value: Any) -> str | None:
 
 
 def plain(value: Any) -> Any:
-    """A cell value as JSON-ready Python: NA → None, numpy → builtin, times → text."""
+    """A cell value as JSON-ready Python: NA → None, numpy → builtin, times → text, text without
+    bidirectional controls (``text.strip_bidi``: they would reorder what the table shows)."""
+    if isinstance(value, str):
+        return strip_bidi(value)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -139,7 +145,8 @@ def figure_json(spec: FigureSpec) -> str:
     fig = spec.figure
     data = json.loads(pio.to_json(fig, validate=False))
     data["layout"].pop("template", None)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # every string of the figure (labels, hover text, click data) without bidirectional controls
+    return strip_bidi(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def template_json(figures: Iterable[FigureSpec]) -> str:
@@ -218,7 +225,9 @@ def _figure_card(spec: FigureSpec, is_wide: bool) -> str:
 
 def render_page(content: PageContent) -> str:
     """The whole report as one HTML string."""
-    esc = html.escape
+    def esc(value: str) -> str:
+        return html.escape(strip_bidi(value))
+
     by_section: dict[str, list[FigureSpec]] = {}
     for spec in content.figures:
         by_section.setdefault(spec.section, []).append(spec)
@@ -253,12 +262,17 @@ def render_page(content: PageContent) -> str:
         parts.append(f'<section class="block" id="{key}"><h2>{esc(name)}</h2>{note_html}'
                      f'<div class="grid">{body}</div></section>')
 
-    parts.append('<section class="block" id="participants"><h2>Participants</h2>'
-                 '<p class="caption note">Sortable (click a header) and filterable; click a name to list '
+    def table_note(key: str) -> str:
+        """The note of a table section (``notes[key]``), shown above its own caption."""
+        note = content.notes.get(key)
+        return f'<p class="note">{esc(note)}</p>' if note else ""
+
+    parts.append('<section class="block" id="participants"><h2>Participants</h2>' + table_note("participants")
+                 + '<p class="caption note">Sortable (click a header) and filterable; click a name to list '
                  'that person\'s posts.</p><div id="participants-table"></div></section>')
-    parts.append('<section class="block" id="posts"><h2>Posts</h2>'
-                 '<p class="caption note">Every floor has an anchor (<code>#floor-N</code>); click a text to '
-                 'open it whole, a floor number to jump to it.</p><div id="posts-table"></div></section>')
+    parts.append('<section class="block" id="posts"><h2>Posts</h2>' + table_note("posts")
+                 + '<p class="caption note">Every floor has an anchor (<code>#floor-N</code>); click a text '
+                 'to open it whole, a floor number to jump to it.</p><div id="posts-table"></div></section>')
 
     data_parts = [
         f'"pageSize":{PAGE_SIZE}',

@@ -20,12 +20,15 @@ from typing import Any
 
 import pandas as pd
 
+from threadscope import measures
 from threadscope.analysis import Analysis
 from threadscope.nlp.language import snownlp_note
+from threadscope.nlp.scorers import MAX_SCORED_CHARS
 from threadscope.output import write_output
 from threadscope.report import figures as F
 from threadscope.report.anonymize import Pseudonyms
 from threadscope.report.page import Column, Fact, PageContent, format_time, render_page, table_data
+from threadscope.text import strip_bidi
 
 Progress = Callable[[str], None]
 
@@ -97,7 +100,9 @@ def render_report(analysis: Analysis, *, title: str | None = None, anonymize: bo
         title=title or thread.title or f"Thread {thread.tid}",
         subtitle=_subtitle(analysis, anonymize),
         facts=_facts(analysis),
-        warnings=[str(w) for w in thread.warnings],
+        # files by their name only: a path names the user and folders of the machine that made it
+        warnings=[str(replace(w, source=Path(w.source).name if w.source else w.source))
+                  for w in thread.warnings],
         figures=figures,
         notes=_notes(analysis, {s.section for s in figures}),
         posts=table_data(posts, [*_zoned(POST_TABLE, zone), *score_extras]),
@@ -158,7 +163,9 @@ def _floor_link(floor: int, label: str | None = None) -> str:
 
 
 def _facts(analysis: Analysis) -> list[Fact]:
-    esc = html.escape
+    def esc(value: str) -> str:
+        return html.escape(strip_bidi(value))
+
     thread, users, tables = analysis.thread, analysis.users, analysis.measures
     counts = thread.status_counts()
     floors = [f"{len(thread.posts)} floors"]
@@ -237,4 +244,15 @@ def _notes(analysis: Analysis, shown: set[str]) -> dict[str, str]:
         notes["keywords"] = "Too little text for keywords."
     if "activity" not in shown:
         notes["activity"] = "The posts carry no times."
+    cut = analysis.posts.attrs.get("truncated_floors", ())
+    if cut:
+        notes["posts"] = (f"{len(cut):,} post(s) were scored on their first {MAX_SCORED_CHARS:,} characters "
+                          f"(floor {', '.join(map(str, cut[:10]))}{', …' if len(cut) > 10 else ''}): "
+                          "longer texts are cut for the scorers.")
+    method = analysis.users.attrs.get("betweenness", "exact")
+    if method != "exact":
+        notes["participants"] = (
+            f"Betweenness is {method}: with {len(analysis.users):,} participants (more than "
+            f"{measures.EXACT_BETWEENNESS_MAX_USERS:,}) it is estimated from a sample of users, as exact "
+            "betweenness would take minutes.")
     return notes
