@@ -185,3 +185,15 @@ def test_cli_export_bad_input_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export", str(bad), "--to", "csv", "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0 and str(bad) in result.output
+
+
+def test_api_names_survive_submodule_imports() -> None:
+    """``threadscope.load`` is the function even after ``threadscope.load`` the module (and
+    ``threadscope.export``, the graph writer) are imported elsewhere."""
+    import importlib
+
+    importlib.import_module("threadscope.load")
+    importlib.import_module("threadscope.export")
+    assert callable(threadscope.load) and threadscope.load(SEED).tid == "2267042"
+    assert callable(threadscope.export_threads) and callable(threadscope.render_report)
+    assert {"load", "analyze", "render_report", "export_threads"} <= set(threadscope.__all__)

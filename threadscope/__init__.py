@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from threadscope.graph import ThreadGraph, build_graphs
     from threadscope.links import resolve_links
     from threadscope.nlp.scorers import available_scorers, score_thread
-    from threadscope.pipeline import analyze, export, render_analysis, write_analysis_report
+    from threadscope.pipeline import analyze, export_threads, render_analysis, write_analysis_report
     from threadscope.report import render_report
 
 #: Names whose modules pull in pandas and networkx: imported on first use, so that parsing
@@ -38,7 +38,7 @@ _LAZY = {
     "resolve_links": "threadscope.links",
     "score_thread": "threadscope.nlp.scorers", "available_scorers": "threadscope.nlp.scorers",
     "Analysis": "threadscope.analysis", "analyze_thread": "threadscope.analysis",
-    "analyze": "threadscope.pipeline", "export": "threadscope.pipeline",
+    "analyze": "threadscope.pipeline", "export_threads": "threadscope.pipeline",
     "render_analysis": "threadscope.pipeline", "write_analysis_report": "threadscope.pipeline",
     "render_report": "threadscope.report",
 }
@@ -72,7 +72,7 @@ __all__ = [
     "analyze_thread",
     "available_scorers",
     "build_graphs",
-    "export",
+    "export_threads",
     "load",
     "load_thread",
     "register",

@@ -289,7 +289,7 @@ def export(paths: tuple[Path, ...], format_: str, to: str, output: Path, no_snow
     """
     from threadscope import pipeline
 
-    written = pipeline.export(list(paths), output, to=to, format=format_, scorers=scorers,
+    written = pipeline.export_threads(list(paths), output, to=to, format=format_, scorers=scorers,
                               snownlp=not no_snownlp)
     click.echo(f"Wrote {to}: {', '.join(safe(path.name) for path in written)} to {safe(output)}", err=True)
 

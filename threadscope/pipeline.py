@@ -41,9 +41,9 @@ def analyze(paths: PathArg | Sequence[PathArg], *, format: str | None = None,
                           keywords=keywords, workers=workers, cache=cache, progress=progress)
 
 
-def export(paths: PathArg | Sequence[PathArg], folder: str | Path, *, to: str, format: str | None = None,
-           scorers: Sequence[Scorer | str] | None = None, snownlp: bool = True,
-           progress: Progress | None = None) -> list[Path]:
+def export_threads(paths: PathArg | Sequence[PathArg], folder: str | Path, *, to: str,
+                   format: str | None = None, scorers: Sequence[Scorer | str] | None = None,
+                   snownlp: bool = True, progress: Progress | None = None) -> list[Path]:
     """Analyse the threads in ``paths`` (grouped by ``load.load_threads``) and export them into
     ``folder`` as ``to`` (``exports.EXPORT_FORMATS``); returns the files written."""
     step = progress or (lambda _stage: None)
