@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +223,8 @@ def test_special_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("threadscope.load.MAX_INPUT_BYTES", 1000)
+    # the module object: ``threadscope.load`` names the function (the library API)
+    monkeypatch.setattr(sys.modules["threadscope.load"], "MAX_INPUT_BYTES", 1000)
     with pytest.raises(InputError, match="too large"):
         load_thread(SEED)
 

@@ -1,6 +1,6 @@
 """threadscope: turn a saved forum thread into an analysis a person can explore.
 
-Data flows one way: ``load_thread`` (read → model) → ``analyze_thread`` (links → scores → graphs
+Data flows one way: ``load`` / ``load_thread`` (read → model) → ``analyze_thread`` (links → scores → graphs
 → frames → measures, one ``Analysis``) → ``render_report``; ``analyze`` runs them all from files.
 The public API is the names in ``__all__``; everything else may change between versions.
 """
@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from threadscope.adapters import Adapter, Document, Page, register
 from threadscope.errors import ThreadscopeError
-from threadscope.load import load_thread
+
+# ``load`` (the function) replaces the attribute the submodule ``threadscope.load`` set here:
+# ``threadscope.load(...)`` is the API; the module is ``sys.modules["threadscope.load"]``.
+from threadscope.load import load, load_thread
 from threadscope.model import Edit, Link, ParseWarning, Post, Quote, Rating, Resolver, Thread
 
 if TYPE_CHECKING:
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     from threadscope.graph import ThreadGraph, build_graphs
     from threadscope.links import resolve_links
     from threadscope.nlp.scorers import available_scorers, score_thread
-    from threadscope.pipeline import analyze, render_analysis, write_analysis_report
+    from threadscope.pipeline import analyze, export_threads, render_analysis, write_analysis_report
     from threadscope.report import render_report
 
 #: Names whose modules pull in pandas and networkx: imported on first use, so that parsing
@@ -35,8 +38,9 @@ _LAZY = {
     "resolve_links": "threadscope.links",
     "score_thread": "threadscope.nlp.scorers", "available_scorers": "threadscope.nlp.scorers",
     "Analysis": "threadscope.analysis", "analyze_thread": "threadscope.analysis",
-    "analyze": "threadscope.pipeline", "render_analysis": "threadscope.pipeline",
-    "write_analysis_report": "threadscope.pipeline", "render_report": "threadscope.report",
+    "analyze": "threadscope.pipeline", "export_threads": "threadscope.pipeline",
+    "render_analysis": "threadscope.pipeline", "write_analysis_report": "threadscope.pipeline",
+    "render_report": "threadscope.report",
 }
 
 
@@ -68,6 +72,8 @@ __all__ = [
     "analyze_thread",
     "available_scorers",
     "build_graphs",
+    "export_threads",
+    "load",
     "load_thread",
     "register",
     "render_analysis",

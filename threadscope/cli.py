@@ -22,6 +22,7 @@ from threadscope import __version__
 from threadscope.adapters import adapters
 from threadscope.errors import ThreadscopeError
 from threadscope.export import GRAPH_FORMATS, GRAPH_NODES, GRAPH_SUFFIXES, render_graph, write_graph
+from threadscope.exports import EXPORT_FORMATS
 from threadscope.load import load_thread
 from threadscope.model import Thread
 from threadscope.output import encodable, write_output
@@ -258,6 +259,41 @@ def analyze(paths: tuple[Path, ...], format_: str, output: Path | None, title: s
         written = pipeline.write_analysis_report(analysis, output, title=title, anonymize=anonymize)
         bar.update(1, "done")
     click.echo(f"Report: {safe(written)} ({len(analysis.thread.posts)} floors)")
+
+
+@cli.command(name="export")
+@paths_argument
+@format_option
+@click.option("--to", "to", required=True, type=click.Choice(EXPORT_FORMATS),
+              help="convokit (a ConvoKit corpus folder), or the posts/links/users tables as parquet "
+                   "(needs threadscope[parquet]), csv or jsonl.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write into (created).")
+@click.option("--no-snownlp", "no_snownlp", is_flag=True,
+              help="Skip snownlp's raw value (the slow column; cached on disk otherwise).")
+@scorers_option
+@reports_errors
+def export(paths: tuple[Path, ...], format_: str, to: str, output: Path, no_snownlp: bool,
+           scorers: tuple[str, ...] | None) -> None:
+    """Analyse THREAD... and export the results in an open format.
+
+    Files of one thread (same forum and tid) are joined; files of different threads become one
+    conversation each. convokit writes utterances.jsonl, speakers.json, conversations.json,
+    corpus.json and index.json (load with convokit.Corpus(filename=DIR)): reply_to is the post
+    threadscope resolved each post to answer, the scores are in each utterance's meta. parquet,
+    csv and jsonl write posts, links and users (the columns of `analyze`'s frames) and
+    tables.json, their dtypes (threadscope.exports.read_table reads them back).
+
+    \b
+    Examples:
+      threadscope export samples/thread-agi-empire.md --to convokit -o corpus/
+      threadscope export page-1.html page-2.html other-thread/ --to parquet -o tables/
+    """
+    from threadscope import pipeline
+
+    written = pipeline.export_threads(list(paths), output, to=to, format=format_, scorers=scorers,
+                              snownlp=not no_snownlp)
+    click.echo(f"Wrote {to}: {', '.join(safe(path.name) for path in written)} to {safe(output)}", err=True)
 
 
 @cli.command(name="eval")

@@ -247,6 +247,26 @@ def load_thread(paths: PathArg | Sequence[PathArg], *, format: str = "auto") -> 
     return assemble([page for page, _ in parsed], formats=[name for _, name in parsed])
 
 
+def load(path_or_paths: PathArg | Sequence[PathArg], *, format: str | None = None) -> Thread:
+    """One thread from files of any supported format (``format`` None: detected per file);
+    ``threadscope.load``."""
+    return load_thread(path_or_paths, format=format or "auto")
+
+
+def load_threads(paths: PathArg | Sequence[PathArg], *, format: str | None = None) -> list[Thread]:
+    """Several threads from their files, in the order first seen: pages that name a thread
+    (forum and tid) are grouped by it; a file that names none is a thread of its own."""
+    if isinstance(paths, (str, PathLike)):
+        paths = [paths]
+    groups: dict[tuple[str, str], list[tuple[Page, str]]] = {}
+    for path in expand_paths(paths):
+        page, name = parse_document(read_document(path), format or "auto")
+        key = (page.forum, page.tid) if page.tid is not None else ("", page.source)
+        groups.setdefault(key, []).append((page, name))
+    return [assemble([page for page, _ in group], formats=[name for _, name in group])
+            for group in groups.values()]
+
+
 def _ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Sorted distinct ``numbers`` as inclusive (first, last) runs."""
     runs: list[tuple[int, int]] = []

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from threadscope.analysis import ANALYSIS_STAGES, Analysis, Progress, analyze_thread
-from threadscope.load import PathArg, load_thread
+from threadscope.exports import write_export
+from threadscope.load import PathArg, load, load_threads
 from threadscope.model import Thread
 from threadscope.nlp.scorers import Scorer
 from threadscope.report import render_report, write_report
@@ -28,15 +29,30 @@ SLUG_CHARS = 40
 _UNSAFE_IN_NAME = re.compile(r"[^\w-]+")
 
 
-def analyze(paths: PathArg | Sequence[PathArg], *, format: str = "auto",
+def analyze(paths: PathArg | Sequence[PathArg], *, format: str | None = None,
             scorers: Sequence[Scorer | str] | None = None, snownlp: bool = True, keywords: bool = True,
             workers: int | None = None, cache: bool = True, progress: Progress | None = None) -> Analysis:
     """Parse one thread from files and analyse it (see ``analysis.analyze_thread``). On one thread
-    the snownlp column uses every core (``workers=None``) and the on-disk cache by default."""
+    the snownlp column uses every core (``workers=None``) and the on-disk cache by default.
+    ``format`` None (or ``"auto"``) detects each file's format."""
     step = progress or (lambda _stage: None)
     step("parse")
-    return analyze_thread(load_thread(paths, format=format), scorers=scorers, snownlp=snownlp,
+    return analyze_thread(load(paths, format=format), scorers=scorers, snownlp=snownlp,
                           keywords=keywords, workers=workers, cache=cache, progress=progress)
+
+
+def export_threads(paths: PathArg | Sequence[PathArg], folder: str | Path, *, to: str,
+                   format: str | None = None, scorers: Sequence[Scorer | str] | None = None,
+                   snownlp: bool = True, progress: Progress | None = None) -> list[Path]:
+    """Analyse the threads in ``paths`` (grouped by ``load.load_threads``) and export them into
+    ``folder`` as ``to`` (``exports.EXPORT_FORMATS``); returns the files written."""
+    step = progress or (lambda _stage: None)
+    step("parse")
+    analyses = [analyze_thread(thread, scorers=scorers, snownlp=snownlp, keywords=False, workers=None,
+                               cache=True, progress=progress)
+                for thread in load_threads(paths, format=format)]
+    step("export")
+    return write_export(analyses, folder, to)
 
 
 def render_analysis(analysis: Analysis, *, title: str | None = None, anonymize: bool = False) -> str:
