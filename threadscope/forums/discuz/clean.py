@@ -90,7 +90,14 @@ LEGACY_QUOTE_HEADER = re.compile(
     rf"^引用第\s*(?P<floor>\d+)\s*楼(?P<author>.+?)于(?P<time>{_TIME})发表的\s*[:：]?\s*"
 )
 
-#: ``<p>引用:</p>`` prefix of 2013–14 quotes [S1 API].
+#: Discuz 6/7 quote header ``原帖由 <i>NAME</i> 于 2009-12-17 22:53 发表`` (lang ``post_reply_quote``
+#: of 6.x/7.x; traditional ``原帖由 NAME 於 … 發表``), then a findpost link around a back.gif icon
+#: or nothing [Discuz 6 1984bbs.com 2010, Discuz 7.2 4d4y.com 2010 pages in samples/].
+OLD_QUOTE_HEADER = re.compile(
+    rf"^原帖由\s*(?P<author>.+?)\s*[于於]\s*(?P<time>{_TIME})\s*[发發]表\s*"
+)
+
+#: ``<p>引用:</p>`` prefix of 2013–14 quotes [S1 API]; Discuz 6 ``<h5>引用:</h5>`` [1984bbs].
 QUOTE_LABEL = re.compile(r"^\s*引用\s*[:：]\s*$")
 
 #: Edit notice, ``[i=s] 本帖最后由 {editor} 于 {edittime} 编辑 [/i]`` (lang_misc ``post_edit``),
@@ -121,8 +128,9 @@ BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]{}，。！？、；�
 URL_TRAILING_PUNCT = ".,;:!?"
 
 #: Smiley images: ``static/image/smiley/face2017/034.png`` with ``smilieid`` [S1], relative
-#: ``static/image/smiley/face/119.gif`` [S1 API], ``smiley/default/victory.gif`` [X3.3].
-SMILEY_PATH = re.compile(r"/smiley/(?P<set>[^/]+)/(?P<name>[^/?#]+?)(?:\.\w+)?(?:[?#].*)?$")
+#: ``static/image/smiley/face/119.gif`` [S1 API], ``smiley/default/victory.gif`` [X3.3]; Discuz 6/7
+#: ``images/smilies/default/funk.gif`` [Discuz 7.2 4d4y page].
+SMILEY_PATH = re.compile(r"/smil(?:ey|ies)/(?P<set>[^/]+)/(?P<name>[^/?#]+?)(?:\.\w+)?(?:[?#].*)?$")
 DEFAULT_SMILEY_SET = "face2017"
 
 
@@ -713,7 +721,7 @@ def _parse_quote(raw: str, pid: str | None) -> Quote:
     time = None
     if lines:
         head = lines[0].strip()
-        legacy = LEGACY_QUOTE_HEADER.match(head)
+        legacy = LEGACY_QUOTE_HEADER.match(head) or OLD_QUOTE_HEADER.match(head)
         header = QUOTE_HEADER.match(head) if not legacy else None
         if legacy:
             author, time = legacy["author"].strip(), parse_time(legacy["time"])
