@@ -118,6 +118,8 @@ BUILTIN_ADAPTERS: tuple[tuple[str, str], ...] = (
     ("threadscope.forums.discuz.legacy", "DiscuzLegacyAdapter"),
     ("threadscope.forums.discuz.desktop", "DiscuzHtmlAdapter"),
     ("threadscope.forums.discuz.s1text", "S1TextAdapter"),
+    # last: a posts table is decided by its header line, after every forum's own format had its say
+    ("threadscope.forums.table.reader", "TableAdapter"),
 )
 
 

@@ -61,8 +61,8 @@ POST_TABLES = etree.XPath('//table[starts-with(@id, "pid")]')
 PID_ID_RE = re.compile(r"^pid(\d+)$")
 # the first profile link in the author column (6: cite > a; 7: div.postinfo > a); pm/buddy links
 # of the pop-up card come later and are not `space` links
-AUTHOR_CELL = etree.XPath('./tr/td[contains(concat(" ", normalize-space(@class), " "), " postauthor ")]'
-                          ' | ./tbody/tr/td[contains(concat(" ", normalize-space(@class), " "), " postauthor ")]')
+_POSTAUTHOR = 'td[contains(concat(" ", normalize-space(@class), " "), " postauthor ")]'
+AUTHOR_CELL = etree.XPath(f"./tr/{_POSTAUTHOR} | ./tbody/tr/{_POSTAUTHOR}")
 AUTHOR_LINK = etree.XPath('.//a[contains(@href, "space")][normalize-space()]')
 AUTHOR_NAME = etree.XPath('.//cite | .//div[contains(@class, "postinfo")]')
 AUTHORID_HREFS = etree.XPath('.//a[contains(@href, "authorid=")]/@href')
