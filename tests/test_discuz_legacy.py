@@ -127,3 +127,10 @@ def test_site_name_fallbacks_read_the_page() -> None:
 
 def test_s1_keeps_its_name() -> None:
     assert {load_thread(p).forum for p in sorted(SAMPLES.glob("s1-2267042-*.html"))} == {"stage1st"}
+
+
+def test_discuz7_edit_notice_at_the_end_of_the_body() -> None:
+    post = _parse(D7).posts[11]
+    assert post.edit is not None and post.edit.by == "老兵-猫族"
+    assert post.edit.at == datetime(2010, 3, 28, 2, 7, tzinfo=DISCUZ_TZ)
+    assert post.text.endswith("不显品位啊。。。。") and "本帖最后由" not in post.text

@@ -107,6 +107,12 @@ EDIT_NOTICE = re.compile(
     rf"|This post was last edited by\s+(?P<by_en>.+?)\s+at\s+(?P<at_en>{_TIME}))\s*\]?[ \t]*\n?"
 )
 
+#: Discuz 6/7 print the edit notice at the **end** of the body: ``[<i> 本帖最后由 NAME 于 TIME 编辑 </i>]``
+#: [Discuz 7.2 4d4y page floor 12].
+TRAILING_EDIT_NOTICE = re.compile(
+    rf"\[\s*本帖最[后後]由\s*(?P<by>.+?)\s*[于於]\s*(?P<at>{_TIME})\s*[编編][辑輯]\s*\]\s*$"
+)
+
 #: Discuz's reply form, BBCode ``[b]回复 [url=…goto=findpost&pid=P&ptid=T]N#[/url] [i]NAME[/i] [/b]``
 #: (Discuz 7/X reply button; the same string is built by hi-pda clients [client]); rendered as
 #: ``<strong>回复 <a href=…>N#</a> <i>NAME</i> </strong>``. As text (converted archives) it is
@@ -828,6 +834,10 @@ def _finish(r: _Renderer) -> Body:
         match = EDIT_NOTICE.match(raw, start)
         if match:
             edit, start = _edit_from(match), match.end()
+    if edit is None and "本帖最" in raw:
+        trailing = TRAILING_EDIT_NOTICE.search(raw, start)
+        if trailing:
+            edit, raw = _edit_from(trailing), raw[:trailing.start()]
     reply = r.reply
     if reply is None:
         match = REPLY_FORM_TEXT.match(raw, start)
