@@ -49,15 +49,16 @@ def test_jsonl_from_the_discuz6_page_keeps_its_quote_links() -> None:
     assert len(page) == len(table)
 
 
-def test_parse_output_reads_back_whole(tmp_path: Path) -> None:
+def test_parse_output_is_not_taken_for_a_table(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from threadscope.cli import cli
     out = tmp_path / "posts.jsonl"
-    page_path = SAMPLES / "discuz6-1984bbs-41876.html"
-    assert CliRunner().invoke(cli, ["parse", str(page_path), "-o", str(out)]).exit_code == 0
-    back, page = load_thread(out), load_thread(SAMPLES / "discuz6-1984bbs-41876.html")
-    assert [p.to_dict() for p in back.posts] == [p.to_dict() for p in page.posts]
+    page = SAMPLES / "discuz6-1984bbs-41876.html"
+    assert CliRunner().invoke(cli, ["parse", str(page), "-o", str(out)]).exit_code == 0
+    assert not TableAdapter().sniff(read_document(out))
+    with pytest.raises(TableError, match="parse -o` output, not a posts table"):
+        TableAdapter().parse(read_document(out))
 
 
 def _table(tmp_path: Path, text: str, name: str = "t.csv") -> Path:

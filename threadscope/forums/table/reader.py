@@ -46,7 +46,8 @@ DELIMITERS = (",", "\t", ";")
 #: Unix times at or above this are milliseconds: 10^11 seconds is the year 5138.
 MILLISECONDS_FROM = 10 ** 11
 UNIX_TIME_RE = re.compile(r"^[+]?\d{1,16}(?:\.\d+)?$")
-#: Keys that mark a line of ``threadscope parse -o`` output (``Post.to_dict``), read back as it was written.
+#: Keys that mark a line of ``threadscope parse -o`` output (``Post.to_dict``): not a table, since its
+#: ``reply_to`` is a floor number (tests/test_plugins.py reads it back through a plugin adapter).
 PARSE_OUTPUT_KEYS = frozenset({"floor", "id", "parent", "is_op", "status", "quotes"})
 #: How many thread values a "several threads" error lists.
 THREADS_LISTED = 10
@@ -110,33 +111,18 @@ class TableAdapter:
         line = _first_line(doc.text[:65536])
         keys = _jsonl_keys(line)
         if keys is not None:
-            return _looks_like_posts(keys)
+            # `threadscope parse -o` output is no table (its reply_to is a floor): left to a plugin
+            return _looks_like_posts(keys) and not set(keys) >= PARSE_OUTPUT_KEYS
         return _csv_header(line) is not None
 
     def parse(self, doc: Document) -> Page:
         line = _first_line(doc.text[:65536])
         keys = _jsonl_keys(line)
         if keys is not None and set(keys) >= PARSE_OUTPUT_KEYS:
-            return _parse_output(doc)
+            raise TableError(doc.path, "this is `threadscope parse -o` output, not a posts table (its "
+                             "reply_to is a floor number); see docs/table-import.md")
         rows = _jsonl_rows(doc) if keys is not None else _csv_rows(doc)
         return _page(doc, rows)
-
-
-def _parse_output(doc: Document) -> Page:
-    """JSON Lines written by ``threadscope parse -o``: each line is ``Post.to_dict``, read back whole
-    (its ``reply_to`` is a floor there, its ``parent`` the id)."""
-    posts: list[Post] = []
-    for number, line in enumerate(doc.text.lstrip("\ufeff").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            posts.append(Post.from_dict(json.loads(line)))
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            raise TableError(doc.path, f"line {number}: not a post of `threadscope parse -o` output "
-                             f"({exc})") from None
-    first = next((post for post in posts if post.floor == 1), None)
-    return Page(source=doc.path, posts=tuple(posts), forum="table", starter=first.author if first else None,
-                starter_uid=first.uid if first else None)
 
 
 def _csv_rows(doc: Document) -> Iterator[tuple[int, dict[str, str]]]:
