@@ -67,7 +67,7 @@ def csol_2(fixtures: Path) -> Page:
 
 def test_csolbbs_page_1_thread_fields(csol_1: Page) -> None:
     assert (csol_1.tid, csol_1.title, csol_1.forum, csol_1.order) == (
-        "38672", "建议对鼠神进行改版", "csolbbs.tiancity.com", 1)
+        "38672", "建议对鼠神进行改版", "反恐精英Online-官方论坛", 1)
     assert (csol_1.starter, csol_1.starter_uid) == ("前程往事", "142839")
     assert csol_1.warnings == ()
 

@@ -116,8 +116,12 @@ BUILTIN_ADAPTERS: tuple[tuple[str, str], ...] = (
     ("threadscope.forums.discuz.api", "DiscuzApiAdapter"),
     ("threadscope.forums.discuz.rss", "RssAdapter"),
     ("threadscope.forums.discuz.touch", "DiscuzTouchAdapter"),
+    # before "html": a Discuz 7.2 page also has div#postlist > div#post_PID
+    ("threadscope.forums.discuz.legacy", "DiscuzLegacyAdapter"),
     ("threadscope.forums.discuz.desktop", "DiscuzHtmlAdapter"),
     ("threadscope.forums.discuz.s1text", "S1TextAdapter"),
+    # last: a posts table is decided by its header line, after every forum's own format had its say
+    ("threadscope.forums.table.reader", "TableAdapter"),
 )
 
 

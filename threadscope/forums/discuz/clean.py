@@ -90,7 +90,14 @@ LEGACY_QUOTE_HEADER = re.compile(
     rf"^引用第\s*(?P<floor>\d+)\s*楼(?P<author>.+?)于(?P<time>{_TIME})发表的\s*[:：]?\s*"
 )
 
-#: ``<p>引用:</p>`` prefix of 2013–14 quotes [S1 API].
+#: Discuz 6/7 quote header ``原帖由 <i>NAME</i> 于 2009-12-17 22:53 发表`` (lang ``post_reply_quote``
+#: of 6.x/7.x; traditional ``原帖由 NAME 於 … 發表``), then a findpost link around a back.gif icon
+#: or nothing [Discuz 6 1984bbs.com 2010, Discuz 7.2 4d4y.com 2010 pages in samples/].
+OLD_QUOTE_HEADER = re.compile(
+    rf"^原帖由\s*(?P<author>.+?)\s*[于於]\s*(?P<time>{_TIME})\s*[发發]表\s*"
+)
+
+#: ``<p>引用:</p>`` prefix of 2013–14 quotes [S1 API]; Discuz 6 ``<h5>引用:</h5>`` [1984bbs].
 QUOTE_LABEL = re.compile(r"^\s*引用\s*[:：]\s*$")
 
 #: Edit notice, ``[i=s] 本帖最后由 {editor} 于 {edittime} 编辑 [/i]`` (lang_misc ``post_edit``),
@@ -98,6 +105,12 @@ QUOTE_LABEL = re.compile(r"^\s*引用\s*[:：]\s*$")
 EDIT_NOTICE = re.compile(
     rf"^\s*\[?\s*(?:本帖最[后後]由\s*(?P<by>.+?)\s*[于於]\s*(?P<at>{_TIME})\s*[编編][辑輯]"
     rf"|This post was last edited by\s+(?P<by_en>.+?)\s+at\s+(?P<at_en>{_TIME}))\s*\]?[ \t]*\n?"
+)
+
+#: Discuz 6/7 print the edit notice at the **end** of the body: ``[<i> 本帖最后由 NAME 于 TIME 编辑 </i>]``
+#: [Discuz 7.2 4d4y page floor 12].
+TRAILING_EDIT_NOTICE = re.compile(
+    rf"\[\s*本帖最[后後]由\s*(?P<by>.+?)\s*[于於]\s*(?P<at>{_TIME})\s*[编編][辑輯]\s*\]\s*$"
 )
 
 #: Discuz's reply form, BBCode ``[b]回复 [url=…goto=findpost&pid=P&ptid=T]N#[/url] [i]NAME[/i] [/b]``
@@ -121,8 +134,9 @@ BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]{}，。！？、；�
 URL_TRAILING_PUNCT = ".,;:!?"
 
 #: Smiley images: ``static/image/smiley/face2017/034.png`` with ``smilieid`` [S1], relative
-#: ``static/image/smiley/face/119.gif`` [S1 API], ``smiley/default/victory.gif`` [X3.3].
-SMILEY_PATH = re.compile(r"/smiley/(?P<set>[^/]+)/(?P<name>[^/?#]+?)(?:\.\w+)?(?:[?#].*)?$")
+#: ``static/image/smiley/face/119.gif`` [S1 API], ``smiley/default/victory.gif`` [X3.3]; Discuz 6/7
+#: ``images/smilies/default/funk.gif`` [Discuz 7.2 4d4y page].
+SMILEY_PATH = re.compile(r"/smil(?:ey|ies)/(?P<set>[^/]+)/(?P<name>[^/?#]+?)(?:\.\w+)?(?:[?#].*)?$")
 DEFAULT_SMILEY_SET = "face2017"
 
 
@@ -713,7 +727,7 @@ def _parse_quote(raw: str, pid: str | None) -> Quote:
     time = None
     if lines:
         head = lines[0].strip()
-        legacy = LEGACY_QUOTE_HEADER.match(head)
+        legacy = LEGACY_QUOTE_HEADER.match(head) or OLD_QUOTE_HEADER.match(head)
         header = QUOTE_HEADER.match(head) if not legacy else None
         if legacy:
             author, time = legacy["author"].strip(), parse_time(legacy["time"])
@@ -820,6 +834,10 @@ def _finish(r: _Renderer) -> Body:
         match = EDIT_NOTICE.match(raw, start)
         if match:
             edit, start = _edit_from(match), match.end()
+    if edit is None and "本帖最" in raw:
+        trailing = TRAILING_EDIT_NOTICE.search(raw, start)
+        if trailing:
+            edit, raw = _edit_from(trailing), raw[:trailing.start()]
     reply = r.reply
     if reply is None:
         match = REPLY_FORM_TEXT.match(raw, start)

@@ -313,16 +313,47 @@ def title_from_head(root: etree._Element) -> str | None:
     return (parts[0] if len(parts) == 2 else title).strip() or None
 
 
+# The site's own name, in the order tried (issue 10: csolbbs pages came out as their host):
+# X2+ heads carry `<meta name="application-name" content="SITE">` [X3.3 csolbbs, X2 skykiwi];
+# Discuz 6/7/X put `<link rel="archives" title="SITE" href=…/archiver/>` in the head [X3.3,
+# Discuz 7.2 4d4y, Discuz 6 1984bbs]; the logo is `div#hd h2 > a > img[alt=SITE]` (X) or
+# `div#header h2 > a > img[alt=SITE]` (6/7). Last the `<title>`'s last part before "Powered by".
+ARCHIVES_TITLE = etree.XPath('/html/head/link[@rel="archives"]/@title')
+LOGO_ALT = etree.XPath('//div[@id="hd" or @id="header"]//h2/a/img/@alt'
+                       ' | //div[@id="hd" or @id="header"]//h2/a/@title')
+#: longest site name believed (a longer "name" is a sentence someone put in the logo's alt)
+MAX_SITE_NAME = 60
+
+
+def site_name(root: etree._Element) -> str | None:
+    """The forum's name as the page states it (application-name, archiver link, logo, title)."""
+    candidates = [*APPLICATION_NAME(root), *ARCHIVES_TITLE(root), *LOGO_ALT(root)]
+    titles = TITLE(root)
+    if titles:
+        # "SUBJECT - FORUM - SITE - Powered by Discuz! ; 世纪天成": the operator after "Powered by"
+        # is not the site [X3.3]; a title without " - " names no site
+        parts = POWERED_BY_RE.sub("", text_of(titles[0])).split(TITLE_SEPARATOR)
+        if len(parts) >= 2:
+            candidates.append(parts[-1])
+    for candidate in candidates:
+        name = " ".join(str(candidate).split())
+        if name and len(name) <= MAX_SITE_NAME:
+            return name
+    return None
+
+
 def forum_of(doc: Document, root: etree._Element) -> str:
-    """Site name: ``stage1st`` for S1 hosts, else the host of the page's own URL."""
+    """Forum name: ``stage1st`` for S1 (by host or by its name in the page, so S1 threads keep one
+    name whatever the save), else the name the page gives itself (``site_name``), else the host
+    of the page's own URL, else ``discuz``."""
     saved = SAVED_FROM_RE.search(doc.text[:2000])
     site = SITEURL_RE.search(doc.text[:20000])
     urls = [*CANONICAL(root), *BASE_HREF(root), saved.group(1) if saved else None,
             site.group(1) if site else None]
-    found = forum_from_urls(urls)
-    if found:
-        return found
-    return S1_FORUM if "saraba1st.com" in doc.text or "stage1st.com" in doc.text else "discuz"
+    host = forum_from_urls(urls)
+    if host == S1_FORUM or (host is None and ("saraba1st.com" in doc.text or "stage1st.com" in doc.text)):
+        return S1_FORUM
+    return site_name(root) or host or "discuz"
 
 
 # Thread header row on every page: `td.pls > div.hm > span.xi1` ×2 = 查看 (views), 回复 (replies)
