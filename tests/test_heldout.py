@@ -20,6 +20,8 @@ HELDOUT_GOLD = Path(__file__).resolve().parent / "gold" / "heldout-labels.json"
 #: under. The set was looked at once after the rules/3 change,
 #: which showed its default agreement with the OP firing where floor 1 is not in the files; the
 #: fix (no default without the OP's text) is a rule of logic, not a fit to these posts.
+#: The scorer set of version 1 these floors were measured with; the default models' floors below.
+RULES = ["language", "char123-lr+s1-lexicon", "s1-stance-rules"]
 SENTIMENT_F1 = 0.44
 OVER_SNOWNLP = 0.25
 STANCE_F1 = 0.43
@@ -30,9 +32,23 @@ TARGET_ACCURACY = 0.92
 
 def test_heldout_quality(fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THREADSCOPE_CACHE", str(tmp_path))
-    metrics = evaluate(HELDOUT_GOLD, snownlp=True).metrics()
+    metrics = evaluate(HELDOUT_GOLD, snownlp=True, scorers=RULES).metrics()
     assert metrics["sentiment"]["n"] == SENTIMENT_N
     assert metrics["sentiment"]["macro_f1"] >= SENTIMENT_F1
     assert metrics["sentiment"]["macro_f1"] >= metrics["snownlp_baseline"]["macro_f1"] + OVER_SNOWNLP
     assert metrics["stance"]["macro_f1"] >= STANCE_F1
     assert metrics["target"]["accuracy"] >= TARGET_ACCURACY
+
+
+#: The default in-domain models (set version 2) on the same relabelled held-out set, measured
+#: 2026-12-01: sentiment macro-F1 0.621, stance 0.483. Floors just under.
+MODEL_SENTIMENT_F1 = 0.61
+MODEL_STANCE_F1 = 0.47
+
+
+def test_heldout_quality_of_the_default_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THREADSCOPE_CACHE", str(tmp_path))
+    metrics = evaluate(HELDOUT_GOLD, snownlp=False).metrics()
+    assert metrics["sentiment"]["n"] == SENTIMENT_N
+    assert metrics["sentiment"]["macro_f1"] >= MODEL_SENTIMENT_F1
+    assert metrics["stance"]["macro_f1"] >= MODEL_STANCE_F1

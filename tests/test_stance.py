@@ -28,6 +28,9 @@ S1TEXT_STANCE_N = 98
 SEED_TARGET_ACCURACY = 0.95
 #: Stance confidence range: neutral 0.4–0.5 (no evidence is a coin toss), polar up to 0.85.
 MIN_CONFIDENCE, MAX_CONFIDENCE = 0.4, 0.85
+#: The rules this file pins: the scorer set of version 1 (lexicon + rules), selectable by name
+#: beside the default in-domain models (tests/test_s1model.py).
+RULES = ["language", "char123-lr+s1-lexicon", "s1-stance-rules"]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def seed(fixtures: Path):
 
 @pytest.fixture(scope="module")
 def frame(seed):
-    return score_thread(seed, snownlp=False).set_index("floor")
+    return score_thread(seed, scorers=RULES).set_index("floor")
 
 
 def test_negated_echoes_on_real_replies(seed) -> None:
@@ -76,12 +79,12 @@ def test_replies_to_a_question_answer_it(fixtures: Path) -> None:
     # The OP reposts news and closes with its own question ("这是下一个10年的房地产城市吗？"):
     # negative remarks about cities answer it, they are not disagreement (rules/1 said disagree).
     news = score_thread(load_thread([S1TEXT / "2145734-01[全国超大、特大城市名单来了！].md"]),
-                        snownlp=False).set_index("floor")
+                        scorers=RULES).set_index("floor")
     for floor in (2, 7, 17, 29):  # 东莞的GDP排名不咋高 / 成都才这么点人吗 / … / 北上的人口密度真离谱
         assert news.loc[floor, "target_floor"] == 1 and news.loc[floor, "stance"] == "neutral"
     # "是的,游戏公司" to "是在游戏公司吗…": a yes-answer, not 是的 = agreement
     game = score_thread(load_thread([S1TEXT / "2176899-01[龙之信条2目前的结果算是皆大欢喜吧].md"]),
-                        snownlp=False).set_index("floor")
+                        scorers=RULES).set_index("floor")
     assert game.loc[22, "target_floor"] == 21 and game.loc[22, "stance"] == "neutral"
 
 
@@ -94,8 +97,10 @@ def test_meta_words_need_to_point_at_the_post() -> None:
 
 def test_frame_columns_and_versions(frame) -> None:
     assert tuple(frame.reset_index().columns) == SCORE_COLUMNS
-    assert frame.attrs["scorers"].startswith(
-        "threadscope-default/2 (script+wordlist-language/1+char123-lr+s1-lexicon/2+s1-stance-rules/3")
+    assert frame.attrs["scorers"] == (
+        "custom (script+wordlist-language/1+char123-lr+s1-lexicon/2+s1-stance-rules/3)")
+    assert score_thread(load_thread([SEED]), snownlp=False).attrs["scorers"] == (
+        "threadscope-default/2 (script+wordlist-language/1+s1-sentiment-lr/1+s1-stance-lr/1)")
     assert frame.loc[1, "stance"] is None or frame.loc[1, "stance"] != frame.loc[1, "stance"]  # OP: none
     assert frame.loc[38, "target_floor"] == 27
 
@@ -151,10 +156,10 @@ def test_custom_scorer_plugs_in(seed) -> None:
 
 
 def test_eval_floors(fixtures: Path) -> None:
-    seed_eval = evaluate(SEED_GOLD, snownlp=False).metrics()
+    seed_eval = evaluate(SEED_GOLD, snownlp=False, scorers=RULES).metrics()
     assert seed_eval["stance"]["macro_f1"] >= SEED_STANCE_F1
     assert seed_eval["target"]["accuracy"] >= SEED_TARGET_ACCURACY
-    s1text = evaluate(S1TEXT_GOLD, snownlp=False).metrics()
+    s1text = evaluate(S1TEXT_GOLD, snownlp=False, scorers=RULES).metrics()
     assert s1text["stance"]["n"] == S1TEXT_STANCE_N and s1text["stance"]["macro_f1"] >= S1TEXT_STANCE_F1
 
 
@@ -163,7 +168,7 @@ def test_no_default_agreement_with_an_op_not_in_the_files(fixtures: Path) -> Non
     with the opening post unseen there is no position to agree with by default."""
     part = load_thread(next((fixtures / "s1-text").glob("1558768-02*.md")))
     assert part.post(1) is None
-    frame = score_thread(part, snownlp=False)
+    frame = score_thread(part, scorers=RULES)
     to_op = frame[frame["target_floor"] == 1]
     assert len(to_op) > 40
     assert (to_op["stance"] == "agree").sum() == 0
