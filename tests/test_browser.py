@@ -150,3 +150,28 @@ def test_big_thread_in_chromium(browser: Any, fixtures: Path, tmp_path: Path) ->
     page.select_option("#posts-table select[data-key=status]", "banned")
     assert page.inner_text("#posts .count") == "195 of 3011 rows"
     assert_clean(log)
+
+
+#: A real document of every other forum family: each report must open cleanly with every figure drawn.
+FORUM_SAMPLES: dict[str, list[str]] = {
+    "discourse": ["forums/discourse/criticalfallibilism-2144-posts.json",
+                  "forums/discourse/criticalfallibilism-2144-posts-pn41.json"],
+    "reddit": ["forums/reddit/self-1cebxh-thread-trimmed.json"],
+    "reddit-permalink": ["forums/reddit/self-1cebxh-permalink-c9fs5bj-context2.json"],
+    "discuz7": ["discuz7-4d4y-572737-page-1.html"],
+    "discuz6": ["discuz6-1984bbs-41876.html"],
+    "table": ["table-agi-empire.csv"],
+}
+
+
+@pytest.mark.parametrize("forum", sorted(FORUM_SAMPLES))
+def test_other_forums_reports_open_cleanly(browser: Any, tmp_path: Path, forum: str) -> None:
+    from .conftest import SAMPLES
+    from .report_helpers import report_data
+
+    _, html = full_report([SAMPLES / name for name in FORUM_SAMPLES[forum]])
+    path = tmp_path / f"{forum}.html"
+    path.write_text(html, encoding="utf-8")
+    page, log, _ = open_report(browser, path)
+    assert_figures_drawn(page, len(report_data(html)["figures"]))
+    assert_clean(log)

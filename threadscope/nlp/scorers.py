@@ -310,8 +310,8 @@ def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = Non
         data[name] = [values_of[rows[p.floor]] if values_of is not None and p.floor in rows else None
                       for p in thread.posts]
     frame = pd.DataFrame(data)
-    for column in ("pid", "target_floor"):
-        frame[column] = frame[column].astype("Int64")
+    # pid stays text, as in the model (Reddit's ids are base 36); floors are numbers
+    frame["target_floor"] = frame["target_floor"].astype("Int64")
     for column in ("sentiment_score", "sentiment_confidence", "snownlp", "stance_confidence"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame.attrs["scorers"] = scorer_tag(chosen)
