@@ -17,7 +17,7 @@ from click.testing import CliRunner
 pytest.importorskip("pyarrow")
 
 from threadscope.cli import cli
-from threadscope.corpus import MANIFEST, discover, read_table, run_corpus
+from threadscope.corpus import MANIFEST, discover, read_table, run_corpus, write_corpus_report
 from threadscope.load import load_thread
 
 from .report_helpers import markup_outside_scripts, report_data, scripts
@@ -224,3 +224,20 @@ def test_corpus_report_is_offline_escaped_and_links_thread_reports(tmp_path: Pat
         assert f'id="fig-{key}"' in page, key
     linked = re.findall(r'href="(reports/[0-9a-f]+\.html)"', page)
     assert linked and all((out / link).is_file() for link in linked)
+
+
+def test_corpus_report_in_chromium(corpus_run: tuple[Path, object]) -> None:
+    from .browser import FIGURES_DRAWN_JS, chromium, find_chromium, open_report
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("no Chromium (tests/browser.py)")
+    out, _ = corpus_run
+    path = write_corpus_report(out, out / "browser-report.html", thread_reports=1)
+    with chromium(executable) as context:
+        page, log, _ = open_report(context, path)
+        assert page.evaluate("document.body.dataset.ready") == "1"
+        figures = page.evaluate(FIGURES_DRAWN_JS)
+        assert len(figures) == 6 and all(f["traces"] > 0 and f["height"] > 200 for f in figures), figures
+        assert len(page.eval_on_selector_all("#participants-table tbody tr", "rows => rows")) > 10
+        assert (log.console_errors, log.page_errors, log.dialogs, log.external_requests) == ([], [], [], [])

@@ -160,7 +160,7 @@ def _heated_table(heated: pd.DataFrame) -> str:
     for row in heated.itertuples(index=False):
         name = esc(str(row.title or row.key))
         link = getattr(row, "report", None)
-        cell = f'<a href="{esc(link, quote=True)}">{name}</a>' if link else name
+        cell = f'<a href="{esc(link, quote=True)}">{name}</a>' if isinstance(link, str) and link else name
         numbers = (row.floors, row.participants, f"{row.disagreement_share:.0%}", row.debates,
                    f"{row.debate_density:.1f}")
         cells = "".join(f'<td class="num">{value}</td>' for value in numbers)
