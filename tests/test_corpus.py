@@ -6,6 +6,7 @@ the Dask engine's tables equal to the local engine's, and the DuckDB query of do
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 pytest.importorskip("pyarrow")
 
+from threadscope import corpus as corpus_module
 from threadscope.cli import cli
 from threadscope.corpus import MANIFEST, discover, read_table, run_corpus, write_corpus_report
 from threadscope.load import load_thread
@@ -241,3 +243,22 @@ def test_corpus_report_in_chromium(corpus_run: tuple[Path, object]) -> None:
         assert len(figures) == 6 and all(f["traces"] > 0 and f["height"] > 200 for f in figures), figures
         assert len(page.eval_on_selector_all("#participants-table tbody tr", "rows => rows")) > 10
         assert (log.console_errors, log.page_errors, log.dialogs, log.external_requests) == ([], [], [], [])
+
+
+def _dies_on_one_thread(source, digest, options, data=None):  # type: ignore[no-untyped-def]
+    """``analyze_source``, except that the worker process dies on 漫区/1586260 (an OOM kill)."""
+    if source.key == "漫区/1586260":
+        os._exit(9)
+    return ORIGINAL_ANALYZE(source, digest, options, data)
+
+
+ORIGINAL_ANALYZE = corpus_module.analyze_source
+
+
+def test_a_dying_worker_fails_only_its_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pool's workers are forked from this process, so they run the patched function
+    monkeypatch.setattr(corpus_module, "analyze_source", _dies_on_one_thread)
+    result = run_corpus([BOARDS[2], BOARDS[1]], tmp_path / "out", workers=1, snownlp=False)
+    assert (result.threads, result.analyzed, result.failed) == (5, 4, 1)
+    assert "worker process died" in result.failures[0][1] and "1586260" in result.failures[0][0]
+    assert sorted(read_table(tmp_path / "out", "failures")["key"]) == ["漫区/1586260"]

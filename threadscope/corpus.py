@@ -74,9 +74,6 @@ DISCUZ_PAGE_NAME = re.compile(r"^thread-(?P<tid>\d+)-\d+-\d+\.html?$")
 #: Threads submitted ahead of the finished ones, per worker: enough to keep every worker busy
 #: while the client writes, few enough that results waiting in memory stay a handful of threads.
 IN_FLIGHT_PER_WORKER = 2
-#: A thread whose worker process died this many times (out of memory, killed) is recorded as a
-#: failure instead of being retried forever.
-MAX_WORKER_DEATHS = 2
 #: Bytes read at a time when hashing (files are read whole only by the worker that parses them).
 HASH_CHUNK = 1 << 20
 
@@ -494,23 +491,39 @@ def _read_bytes(source: ThreadSource) -> list[bytes] | None:
         return None  # the worker reads the files again and reports the error with the file's name
 
 
+def _isolated(task: Task, options: CorpusOptions) -> ThreadResult:
+    """One thread alone in a fresh worker: if that worker dies, this thread killed it."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(analyze_source, task[0], task[1], options).result()
+        except BrokenProcessPool:
+            return ThreadResult(task[0], task[1], error=f"{task[0].files[0]}: the worker process died on "
+                                "this thread (out of memory or killed)")
+
+
 def _run_local(tasks: list[Task], options: CorpusOptions, workers: int) -> Iterator[ThreadResult]:
-    """A process pool over ``workers`` cores (in this process when ``workers`` is 0); a pool
-    broken by a dying worker is replaced and the threads in flight retried."""
+    """A process pool over ``workers`` cores (in this process when ``workers`` is 0). When a
+    worker dies the pool breaks and every thread in flight fails with it: those are run again one
+    by one in a fresh worker each (so only the thread that kills its worker is recorded as a
+    failure), then the rest continue on a new pool."""
     if workers == 0:
         for source, digest in tasks:
             yield analyze_source(source, digest, options)
         return
     pending = list(reversed(tasks))
-    deaths: dict[str, int] = {}
     while pending:
-        broken: list[Task] = []
+        suspects: list[Task] = []
+        broken = False
         with ProcessPoolExecutor(max_workers=workers) as pool:
             running: dict[Future[ThreadResult], Task] = {}
             while pending or running:
                 while pending and len(running) < workers * IN_FLIGHT_PER_WORKER and not broken:
                     task = pending.pop()
-                    running[pool.submit(analyze_source, task[0], task[1], options)] = task
+                    try:
+                        running[pool.submit(analyze_source, task[0], task[1], options)] = task
+                    except BrokenProcessPool:  # broke before its futures told us: not a suspect
+                        pending.append(task)
+                        broken = True
                 if not running:
                     break
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -519,14 +532,10 @@ def _run_local(tasks: list[Task], options: CorpusOptions, workers: int) -> Itera
                     try:
                         yield future.result()
                     except BrokenProcessPool:
-                        deaths[task[0].key] = deaths.get(task[0].key, 0) + 1
-                        if deaths[task[0].key] >= MAX_WORKER_DEATHS:
-                            yield ThreadResult(task[0], task[1], error=f"{task[0].files[0]}: the worker "
-                                               f"process died {MAX_WORKER_DEATHS} times on this thread "
-                                               "(out of memory or killed)")
-                        else:
-                            broken.append(task)
-        pending.extend(reversed(broken))
+                        suspects.append(task)
+                        broken = True
+        for task in suspects:
+            yield _isolated(task, options)
 
 
 def _run_dask(tasks: list[Task], options: CorpusOptions, workers: int, scheduler: str | None,
