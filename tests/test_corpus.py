@@ -56,6 +56,10 @@ def test_discovery_groups_parts_and_names_boards() -> None:
     both = sources["漫区/2151942"]  # flat and under 0无法访问: one thread, marked unreachable
     assert len(both.files) == 2 and both.inaccessible
     assert sources["外野/2152067"].inaccessible and not sources["外野/2151356"].inaccessible
+    # files given alone: the board is the folder above the thread and status folders
+    alone = discover([*sources["漫区/2151942"].files, *sources["游戏区/1983526"].files])
+    assert [(s.key, s.inaccessible, len(s.files)) for s in alone] == [
+        ("游戏区/1983526", False, 2), ("漫区/2151942", True, 2)]
     # the archive root: boards are its folders, this README is not a thread of a board
     assert {s.board for s in discover([CORPUS])} == {"外野", "游戏区", "漫区", "corpus"}
 

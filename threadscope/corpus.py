@@ -189,9 +189,13 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[ThreadSource]:
                          if root.name in STATUS_FOLDERS else root_name)
             files = [(path, path.relative_to(root).parts[:-1]) for path in _walk(root)]
         elif root.exists():
-            parents = [p.name for p in root.resolve().parents][:3]
-            files = [(root, tuple(reversed(parents)))]
-            root_name = parents[0] if parents else ""
+            # a file given alone: its board is the nearest folder above it that is neither a thread
+            # folder nor a status folder; the folders between stay in ``parts`` (0无法访问 is seen)
+            ups = [p.name for p in root.resolve().parents]
+            at = next((i for i, name in enumerate(ups)
+                       if not THREAD_FOLDER.match(name) and name not in STATUS_FOLDERS), len(ups))
+            root_name = ups[at] if at < len(ups) else ""
+            files = [(root, (root_name, *reversed(ups[:at])))]
         else:
             raise InputError(str(given), "no such file or folder")
         for path, parts in files:
