@@ -296,6 +296,88 @@ def export(paths: tuple[Path, ...], format_: str, to: str, output: Path, no_snow
     click.echo(f"Wrote {to}: {', '.join(safe(path.name) for path in written)} to {safe(output)}", err=True)
 
 
+# --- corpus mode (issue 11) ------------------------------------------------------------------
+
+#: Width of the corpus progress bar, in characters.
+CORPUS_BAR_WIDTH = 28
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(max(seconds, 0))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def corpus_progress_line(done: int, total: int, posts: int, elapsed: float) -> str:
+    """``[#####.....] 120/150 threads  8.1 threads/s  950 posts/s  ETA 0:00:04``."""
+    filled = CORPUS_BAR_WIDTH * done // total if total else CORPUS_BAR_WIDTH
+    rate = done / elapsed if elapsed else 0.0
+    eta = (total - done) / rate if rate else 0.0
+    return (f"[{'#' * filled}{'.' * (CORPUS_BAR_WIDTH - filled)}] {done}/{total} threads  "
+            f"{rate:.1f} threads/s  {posts / elapsed if elapsed else 0:,.0f} posts/s  ETA {_duration(eta)}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False),
+                metavar="DIR_OR_FILES...")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder: one Parquet folder per table and the manifest (created if needed).")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core).")
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+              help="local: a process pool on this machine; dask: dask.distributed (pip install "
+                   "'threadscope[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler of an existing cluster (tcp://host:8786); default: a LocalCluster.")
+@click.option("--send-bytes", is_flag=True,
+              help="Dask: read the files here and send their bytes (workers without the input folder).")
+@click.option("--no-snownlp", "no_snownlp", is_flag=True, help="Skip snownlp's raw value (the slow column).")
+@scorers_option
+@format_option
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N threads (in board/tid order).")
+@click.option("--report", "report", is_flag=True,
+              help="Also write OUT/corpus-report.html (offline, one file).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@reports_errors
+def corpus(paths: tuple[Path, ...], output: Path, workers: int | None, engine: str, scheduler: str | None,
+           send_bytes: bool, no_snownlp: bool, scorers: tuple[str, ...] | None, format_: str,
+           limit: int | None, report: bool, quiet: bool) -> None:
+    """Analyse every thread under DIR_OR_FILES into Parquet tables in OUT.
+
+    Threads are discovered in the S1 archive layouts (BOARD/TID-NN[TITLE].md, thread folders,
+    parts of one tid grouped); other files are a thread each. OUT gets threads/, posts/, links/,
+    thread_users/, users/ and failures/ (folders of Parquet files: pandas.read_parquet(OUT/'posts')
+    reads one) and manifest.jsonl. A re-run skips threads whose files did not change and continues
+    an interrupted run. Exit code 1 when a thread failed (listed in OUT/failures).
+
+    \b
+    Examples:
+      threadscope corpus archive/2023/游戏区 -o out/
+      threadscope corpus archive/2023 -o out/ --workers 8 --no-snownlp --limit 500
+      threadscope corpus archive/2023 -o out/ --engine dask --scheduler tcp://10.0.0.5:8786
+    """
+    from threadscope.corpus import run_corpus
+
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(done: int, total: int, posts: int, elapsed: float) -> None:
+        if show:
+            click.echo("\r" + corpus_progress_line(done, total, posts, elapsed), nl=done == total, err=True)
+
+    result = run_corpus(list(paths), output, engine=engine, workers=workers, scheduler=scheduler,
+                        snownlp=not no_snownlp, scorers=scorers, format=format_, limit=limit,
+                        send_bytes=send_bytes, progress=progress, report=report)
+    click.echo(f"{result.threads} threads: {result.analyzed} analysed ({result.posts:,} posts in "
+               f"{result.seconds:.1f} s, {result.posts_per_second:,.0f} posts/s), {result.skipped} unchanged "
+               f"and skipped, {result.failed} failed. Tables in {safe(output)}/")
+    if result.report is not None:
+        click.echo(f"Report: {safe(result.report)}")
+    for file, error in result.failures[:SUMMARY_WARNINGS]:
+        click.echo(f"  failed: {safe(error if str(file) in error else f'{file}: {error}')}", err=True)
+    if result.failed:
+        click.echo(f"Error: {result.failed} of {result.threads} threads failed (rows in "
+                   f"{safe(output / 'failures')})", err=True)
+        sys.exit(1)
+
+
 @cli.command(name="eval")
 @click.argument("gold", type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),

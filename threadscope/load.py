@@ -177,8 +177,12 @@ def read_limited(path: PathArg, limit: int | None = None) -> bytes:
 
 def read_document(path: PathArg) -> Document:
     """Read and decode one file; ``InputError`` subclasses name the file on failure."""
-    name = str(path)
-    data = read_limited(path)
+    return document_from_bytes(str(path), read_limited(path))
+
+
+def document_from_bytes(name: str, data: bytes) -> Document:
+    """A decoded ``Document`` from bytes already read (``read_document`` without the file; corpus
+    mode sends a thread's bytes to workers that cannot see the files)."""
     if not data.strip():
         raise EmptyInputError(name, "empty file")
     text, encoding, warnings = decode_with_warnings(data, name)

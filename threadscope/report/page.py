@@ -177,6 +177,11 @@ class PageContent:
     posts: dict[str, Any] | None = None
     participants: dict[str, Any] | None = None
     footer: str = ""
+    #: Sections of markup the caller built with ``html.escape`` (the corpus report's thread list),
+    #: after the figures: (anchor id, heading, markup).
+    extra_sections: Sequence[tuple[str, str, str]] = ()
+    #: Leave out the posts and participants tables (a report without them: the corpus report).
+    tables: bool = True
 
 
 def _asset(name: str) -> str:
@@ -235,7 +240,9 @@ def render_page(content: PageContent) -> str:
     parts: list[str] = []
     nav = ['<a href="#overview">Overview</a>']
     nav += [f'<a href="#{key}">{esc(name)}</a>' for key, name in SECTIONS]
-    nav += ['<a href="#participants">Participants</a>', '<a href="#posts">Posts</a>']
+    nav += [f'<a href="#{key}">{esc(name)}</a>' for key, name, _ in content.extra_sections]
+    if content.tables:
+        nav += ['<a href="#participants">Participants</a>', '<a href="#posts">Posts</a>']
 
     facts = "".join(
         f'<div class="fact"><div class="k">{esc(f.label)}</div>'
@@ -262,17 +269,23 @@ def render_page(content: PageContent) -> str:
         parts.append(f'<section class="block" id="{key}"><h2>{esc(name)}</h2>{note_html}'
                      f'<div class="grid">{body}</div></section>')
 
+    parts += [f'<section class="block" id="{esc(key)}"><h2>{esc(name)}</h2>{markup}</section>'
+              for key, name, markup in content.extra_sections]
+
     def table_note(key: str) -> str:
         """The note of a table section (``notes[key]``), shown above its own caption."""
         note = content.notes.get(key)
         return f'<p class="note">{esc(note)}</p>' if note else ""
 
-    parts.append('<section class="block" id="participants"><h2>Participants</h2>' + table_note("participants")
-                 + '<p class="caption note">Sortable (click a header) and filterable; click a name to list '
-                 'that person\'s posts.</p><div id="participants-table"></div></section>')
-    parts.append('<section class="block" id="posts"><h2>Posts</h2>' + table_note("posts")
-                 + '<p class="caption note">Every floor has an anchor (<code>#floor-N</code>); click a text '
-                 'to open it whole, a floor number to jump to it.</p><div id="posts-table"></div></section>')
+    if content.tables:
+        parts.append('<section class="block" id="participants"><h2>Participants</h2>'
+                     + table_note("participants")
+                     + '<p class="caption note">Sortable (click a header) and filterable; click a name to '
+                     'list that person\'s posts.</p><div id="participants-table"></div></section>')
+        parts.append('<section class="block" id="posts"><h2>Posts</h2>' + table_note("posts")
+                     + '<p class="caption note">Every floor has an anchor (<code>#floor-N</code>); click a '
+                     'text to open it whole, a floor number to jump to it.</p><div id="posts-table"></div>'
+                     '</section>')
 
     data_parts = [
         f'"pageSize":{PAGE_SIZE}',

@@ -53,8 +53,10 @@ SNIFF = re.compile(r"^####[ \t]+[^\n]*\n#####[ \t]+\d+#[^\n]*发表于", re.MULT
 #: inside 64 KiB even for long opening posts (longest first block seen: ~7 KiB, the seed).
 SNIFF_CHARS = 65536
 
-#: ``TID-PART[TITLE].md`` (the archive's naming, every fixture), or ``TID[TITLE]`` (its folders).
-FILE_NAME = re.compile(r"^(?P<tid>\d+)(?:-(?P<part>\d+))?\[(?P<title>.*)\](?:\.\w+)?$")
+#: ``TID-PART[TITLE].md`` (the archive's naming, every fixture), ``TID[TITLE]`` (its folders), or
+#: the older ``TID[TITLE]-PART.md`` (2022 archive, 漫区/98922: parts 01-35 named so, 35-40 the new way).
+FILE_NAME = re.compile(
+    r"^(?P<tid>\d+)(?:-(?P<part>\d+))?\[(?P<title>.*)\](?:-(?P<oldpart>\d+))?(?:\.\w+)?$")
 #: A quote's findpost link carries the thread id (``ptid=``): the seed's only tid source.
 PTID = re.compile(r"[?&;]ptid=(\d+)")
 
@@ -178,7 +180,7 @@ def _name_info(path: str) -> tuple[str | None, int | None, str | None]:
     for name in (pure.name, pure.parent.name):
         match = FILE_NAME.match(name)
         if match:
-            part = match["part"]
+            part = match["part"] or match["oldpart"]
             return id_text(match["tid"]), bounded_int(part) if part else None, match["title"] or None
     return None, None, None
 
