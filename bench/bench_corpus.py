@@ -161,8 +161,8 @@ def main() -> None:
         one = cpu_rates.get("default")
         if one:
             eight = one * CORES
-            estimate = (parsed_total or 0) / len(sources) * every
-            per_thread = (parsed_total or 0) / len(sources)
+            estimate = (parsed_total or posts) / len(sources) * every
+            per_thread = (parsed_total or posts) / len(sources)
             print(f"projection: default analysis {one:,.0f} posts per CPU-second (target "
                   f"{TARGET_PER_CORE:,}/core; wall rates on this loaded machine are lower) → ~{eight:,.0f} "
                   f"posts/s on {CORES} cores if it scales linearly; {every:,} threads under {args.root} at "

@@ -9,6 +9,10 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -266,3 +270,30 @@ def test_a_dying_worker_fails_only_its_thread(tmp_path: Path, monkeypatch: pytes
     assert (result.threads, result.analyzed, result.failed) == (5, 4, 1)
     assert "worker process died" in result.failures[0][1] and "1586260" in result.failures[0][0]
     assert sorted(read_table(tmp_path / "out", "failures")["key"]) == ["漫区/1586260"]
+
+
+def test_ctrl_c_then_rerun_gives_the_complete_tables(tmp_path: Path, corpus_run: tuple[Path, object]) -> None:
+    complete, _ = corpus_run
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "threadscope", "corpus", *map(str, BOARDS), "-o", str(out),
+               "--workers", "1", "--no-snownlp"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)  # a process group of its own, like a terminal's job
+    manifest = out / MANIFEST
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if manifest.exists() and len(manifest.read_text(encoding="utf-8").splitlines()) >= 3:
+            break
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the command and its workers
+    _, err = process.communicate(timeout=120)
+    done = len(manifest.read_text(encoding="utf-8").splitlines())
+    if process.returncode == 0:
+        pytest.skip("the run finished before the interrupt")
+    assert process.returncode == 130 and "Interrupted" in err and "Traceback" not in err, err
+    resumed = run_corpus(BOARDS, out, workers=0, snownlp=False)
+    assert resumed.skipped == done and resumed.analyzed == 10 - done
+    for table in ORDER:
+        pd.testing.assert_frame_equal(_sorted(read_table(out, table), table),
+                                      _sorted(read_table(complete, table), table))

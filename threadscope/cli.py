@@ -362,9 +362,14 @@ def corpus(paths: tuple[Path, ...], output: Path, workers: int | None, engine: s
         if show:
             click.echo("\r" + corpus_progress_line(done, total, posts, elapsed), nl=done == total, err=True)
 
-    result = run_corpus(list(paths), output, engine=engine, workers=workers, scheduler=scheduler,
-                        snownlp=not no_snownlp, scorers=scorers, format=format_, limit=limit,
-                        send_bytes=send_bytes, progress=progress, report=report)
+    try:
+        result = run_corpus(list(paths), output, engine=engine, workers=workers, scheduler=scheduler,
+                            snownlp=not no_snownlp, scorers=scorers, format=format_, limit=limit,
+                            send_bytes=send_bytes, progress=progress, report=report)
+    except KeyboardInterrupt:
+        click.echo(f"\nInterrupted: the threads finished so far are kept in {safe(output)}; run the same "
+                   "command again to continue.", err=True)
+        sys.exit(130)
     click.echo(f"{result.threads} threads: {result.analyzed} analysed ({result.posts:,} posts in "
                f"{result.seconds:.1f} s, {result.posts_per_second:,.0f} posts/s), {result.skipped} unchanged "
                f"and skipped, {result.failed} failed. Tables in {safe(output)}/")

@@ -519,25 +519,29 @@ def _run_local(tasks: list[Task], options: CorpusOptions, workers: int) -> Itera
         suspects: list[Task] = []
         broken = False
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            running: dict[Future[ThreadResult], Task] = {}
-            while pending or running:
-                while pending and len(running) < workers * IN_FLIGHT_PER_WORKER and not broken:
-                    task = pending.pop()
-                    try:
-                        running[pool.submit(analyze_source, task[0], task[1], options)] = task
-                    except BrokenProcessPool:  # broke before its futures told us: not a suspect
-                        pending.append(task)
-                        broken = True
-                if not running:
-                    break
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = running.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        suspects.append(task)
-                        broken = True
+            try:
+                running: dict[Future[ThreadResult], Task] = {}
+                while pending or running:
+                    while pending and len(running) < workers * IN_FLIGHT_PER_WORKER and not broken:
+                        task = pending.pop()
+                        try:
+                            running[pool.submit(analyze_source, task[0], task[1], options)] = task
+                        except BrokenProcessPool:  # broke before its futures told us: not a suspect
+                            pending.append(task)
+                            broken = True
+                    if not running:
+                        break
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        task = running.pop(future)
+                        try:
+                            yield future.result()
+                        except BrokenProcessPool:
+                            suspects.append(task)
+                            broken = True
+            except BaseException:  # Ctrl-C, or the caller stopped reading: drop queued threads
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         for task in suspects:
             yield _isolated(task, options)
 
