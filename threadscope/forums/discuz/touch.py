@@ -114,7 +114,7 @@ class DiscuzTouchAdapter(DiscuzAdapter):
         starter, starter_uid = _starter(posts)
         if starter_uid is None:
             starter_uid = authorid_from_hrefs(AUTHORID_LINKS(root))
-        posts = [_settle_op(post, starter_uid) for post in posts]
+        # the page names its starter; load.assemble settles every post's is_op from it
         return Page(
             source=doc.path, posts=tuple(posts), forum=forum_of(doc, root), timezone=DISCUZ_TIMEZONE,
             tid=majority_tid(THREAD_LINKS(root)), title=_title(root), starter=starter,
@@ -136,11 +136,6 @@ def _title(root: Any) -> str | None:
 def _starter(posts: list[Post]) -> tuple[str | None, str | None]:
     first = next((p for p in posts if p.floor == 1 and p.status != "deleted"), None)
     return (first.author, first.uid) if first else (None, None)
-
-
-def _settle_op(post: Post, starter_uid: str | None) -> Post:
-    is_op = post.floor == 1 or (starter_uid is not None and post.uid == starter_uid)
-    return post if is_op == post.is_op else post.with_changes(is_op=is_op)
 
 
 def _head(element: Any) -> tuple[str, Any, Any] | None:
