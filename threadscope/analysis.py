@@ -20,7 +20,7 @@ from threadscope.graph import ThreadGraph, build_graphs
 from threadscope.keywords import Keywords, extract_keywords
 from threadscope.links import answered_floor, primary_links, resolve_links
 from threadscope.model import Link, ParseWarning, Thread
-from threadscope.nlp.scorers import Scorer, SnowNLPScorer, default_scorers, get_scorers, score_thread
+from threadscope.nlp.scorers import Scorer, SnowNLPScorer, resolve_scorers, score_thread
 
 #: Called once when each stage starts, with the stage's name.
 Progress = Callable[[str], None]
@@ -75,12 +75,8 @@ def choose_scorers(scorers: Sequence[Scorer | str] | None, *, snownlp: bool = Tr
                    workers: int | None = 1, cache: bool = False) -> list[Scorer]:
     """Scorer instances from names or objects (the default set when ``None``). The snownlp column
     gets the caller's parallelism and cache: a scorer has none of its own."""
-    if scorers is None:
-        chosen = default_scorers(snownlp=snownlp)
-    else:
-        chosen = [get_scorers([s])[0] if isinstance(s, str) else s for s in scorers]
     return [SnowNLPScorer(workers=workers, cache=cache) if isinstance(s, SnowNLPScorer) else s
-            for s in chosen]
+            for s in resolve_scorers(scorers, snownlp=snownlp)]
 
 
 def analyze_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = None, snownlp: bool = True,
@@ -96,16 +92,15 @@ def analyze_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = N
     step("links")
     links = resolve_links(thread)
     targets = primary_links(links)
+    answered = {floor: answered_floor(link) for floor, link in targets.items()}
     step("scores")
     chosen = choose_scorers(scorers, snownlp=snownlp, workers=workers, cache=cache)
-    scores = score_thread(thread, scorers=chosen, targets={
-        post.floor: answered_floor(targets[post.floor]) if post.floor in targets else None
-        for post in thread.posts})
+    scores = score_thread(thread, scorers=chosen, targets=answered)
     stance = _stances(scores)
     step("graph")
     graph = build_graphs(thread, links=links, stance={
-        (floor, int(target)): label for floor, label in stance.items()
-        if label is not None and (target := answered_floor(targets[floor])) is not None})
+        (floor, target): label for floor, label in stance.items()
+        if label is not None and (target := answered.get(floor)) is not None})
     step("measures")
     posts = frames.posts_frame(thread, targets=targets, post_graph=graph.posts, scores=scores)
     posts.attrs["truncated_floors"] = scores.attrs.get("truncated_floors", ())

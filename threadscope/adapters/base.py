@@ -8,13 +8,17 @@ in by registering an adapter here or through the ``threadscope.adapters`` entry 
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from threadscope.errors import UnknownChoiceError
+from threadscope.errors import FormatMismatchError, UnknownChoiceError
 from threadscope.model import DEFAULT_TIMEZONE, ParseWarning, Post
 
 #: Floors are 1..MAX_FLOOR. Stage1st's longest threads run to a few hundred thousand floors
@@ -103,6 +107,35 @@ class Adapter(Protocol):
 
 
 logger = logging.getLogger(__name__)
+
+
+# --- JSON sources: decoded once, whichever adapter sniffs and then parses them ---------------
+
+@lru_cache(maxsize=4)
+def _decoded(text: str) -> Any:
+    # keyed by the document's text object: sniff and parse of one file decode it once
+    return json.loads(text)
+
+
+def sniff_json(doc: Document, opening: str, markers: Iterable[str], shape: Callable[[Any], object]) -> bool:
+    """Cheap checks first (the first character, marker strings), then whether the decoded JSON has
+    the ``shape`` the adapter reads (``shape`` returns ``None`` when it has not)."""
+    text = doc.text
+    if not re.match(r"\s*" + re.escape(opening), text) or not all(marker in text for marker in markers):
+        return False
+    try:
+        return shape(_decoded(text)) is not None
+    except (ValueError, RecursionError):
+        return False
+
+
+def parse_json(doc: Document) -> Any:
+    """The decoded JSON of ``doc``; a ``FormatMismatchError`` naming the file when it is not JSON."""
+    try:
+        return _decoded(doc.text)
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise FormatMismatchError(doc.path, f"not valid JSON ({reason})") from None
 
 _REGISTRY: dict[str, Adapter] = {}
 _BUILTINS_REGISTERED = False

@@ -258,6 +258,13 @@ def default_scorers(*, snownlp: bool = True) -> list[Scorer]:
     return get_scorers(name for name in DEFAULT_SCORERS if snownlp or name != "snownlp")
 
 
+def resolve_scorers(scorers: Sequence[Scorer | str] | None, *, snownlp: bool = True) -> list[Scorer]:
+    """Scorer instances from names or objects, in order; the default set when ``None``."""
+    if scorers is None:
+        return default_scorers(snownlp=snownlp)
+    return [get_scorers([s])[0] if isinstance(s, str) else s for s in scorers]
+
+
 def scorer_tag(scorers: Sequence[Scorer]) -> str:
     parts = "+".join(f"{s.name}/{s.version}" for s in scorers)
     with_snownlp = any(isinstance(s, SnowNLPScorer) for s in scorers)
@@ -275,12 +282,7 @@ def score_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = Non
     (``snownlp=False`` leaves its column out). ``targets`` (floor → answered floor) defaults to
     ``links.primary_targets``.
     """
-    if scorers is None:
-        chosen = default_scorers(snownlp=snownlp)
-    else:
-        chosen = [s for s in scorers if not isinstance(s, str)]
-        if len(chosen) != len(scorers):
-            chosen = [get_scorers([s])[0] if isinstance(s, str) else s for s in scorers]
+    chosen = resolve_scorers(scorers, snownlp=snownlp)
     all_targets = dict(targets) if targets is not None else primary_targets(thread, resolve_links(thread))
     scored = [p for p in thread.posts if p.status == "normal"]
     truncated = [p.floor for p in scored if len(p.text) > MAX_SCORED_CHARS]

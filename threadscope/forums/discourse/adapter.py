@@ -19,15 +19,13 @@ samples/forums/discourse/ (discuss.criticalfallibilism.com topic 2144).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from threadscope.adapters.base import MAX_FLOOR, Document, Page
-from threadscope.errors import FormatMismatchError, NotAThreadError
+from threadscope.adapters.base import MAX_FLOOR, Document, Page, parse_json, sniff_json
+from threadscope.errors import NotAThreadError
 from threadscope.forums.discourse.cooked import read_cooked
 from threadscope.forums.discourse.resolver import DiscourseResolver
 from threadscope.model import ParseWarning, Post, PostStatus, Quote
@@ -39,18 +37,11 @@ POST_TYPES: Mapping[int, str] = {1: "regular", 2: "moderator_action", 3: "small_
 DISCOURSE_TIMEZONE = "UTC"
 #: Cheap pre-check before a JSON parse: every topic and posts.json response has both keys.
 _MARKERS = ('"post_stream"', '"post_number"')
-_JSON_OBJECT_START = re.compile(r"^\s*\{")
 #: The site's host appears in avatar paths (``/user_avatar/HOST/NAME/{size}/…``) and in absolute
 #: URLs inside cooked HTML; a topic JSON carries no other trace of where it came from.
 AVATAR_HOST = re.compile(r"/user_avatar/([A-Za-z0-9.-]+\.[A-Za-z]{2,})/")
 COOKED_HOST = re.compile(r"https?://([A-Za-z0-9.-]+\.[A-Za-z]{2,})/(?:user_avatar|uploads|t/)")
 FORUM_PREFIX = "discourse"
-
-
-@lru_cache(maxsize=4)
-def _load(text: str) -> Any:
-    """Parsed JSON; cached so ``sniff`` and ``parse`` of one document decode it once."""
-    return json.loads(text)
 
 
 def _posts_of(data: Any) -> list[Any] | None:
@@ -106,19 +97,10 @@ class DiscourseAdapter:
     resolver = DiscourseResolver()
 
     def sniff(self, doc: Document) -> bool:
-        text = doc.text
-        if not _JSON_OBJECT_START.match(text) or not all(marker in text for marker in _MARKERS):
-            return False
-        try:
-            return _posts_of(_load(text)) is not None
-        except (ValueError, RecursionError):
-            return False
+        return sniff_json(doc, "{", _MARKERS, _posts_of)
 
     def parse(self, doc: Document) -> Page:
-        try:
-            data = _load(doc.text)
-        except ValueError as exc:
-            raise FormatMismatchError(doc.path, f"not valid JSON ({exc})") from None
+        data = parse_json(doc)
         posts = _posts_of(data)
         if posts is None:
             raise NotAThreadError(doc.path, "no post_stream.posts: not a Discourse topic JSON")

@@ -21,15 +21,13 @@ but holds one comment's subtree and N of its ancestors.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from threadscope.adapters.base import MAX_FLOOR, Document, Page
-from threadscope.errors import FormatMismatchError, NotAThreadError
+from threadscope.adapters.base import MAX_FLOOR, Document, Page, parse_json, sniff_json
+from threadscope.errors import NotAThreadError
 from threadscope.forums.reddit.markdown import read_markdown
 from threadscope.model import ParseWarning, Post, PostStatus
 
@@ -43,15 +41,10 @@ COMMENT, SUBMISSION, MORE = "t1", "t3", "more"
 #: Stub ids shown in a ``more_comments`` warning before "… (N more)".
 MAX_IDS_SHOWN = 10
 #: Cheap pre-check before a JSON parse: a thread response is an array holding a t3 listing.
-_JSON_ARRAY_START = re.compile(r"^\s*\[")
 _MARKERS = ('"Listing"', '"t3"')
 #: A saved permalink URL in a file name: ``comments/ID/_/COMMENT`` or ``…?context=N``.
 PERMALINK_NAME = re.compile(r"comments[/_+]\w+[/_+](?:_|[^/]*)[/_+]\w+|context=\d+")
 
-
-@lru_cache(maxsize=4)
-def _load(text: str) -> Any:
-    return json.loads(text)
 
 
 def _things(listing: Any) -> list[Any]:
@@ -125,19 +118,10 @@ class RedditAdapter:
     description = "Reddit thread JSON (/r/SUB/comments/ID.json, full thread or permalink view)"
 
     def sniff(self, doc: Document) -> bool:
-        text = doc.text
-        if not _JSON_ARRAY_START.match(text) or not all(marker in text for marker in _MARKERS):
-            return False
-        try:
-            return _submission(_load(text)) is not None
-        except (ValueError, RecursionError):
-            return False
+        return sniff_json(doc, "[", _MARKERS, _submission)
 
     def parse(self, doc: Document) -> Page:
-        try:
-            data = _load(doc.text)
-        except ValueError as exc:
-            raise FormatMismatchError(doc.path, f"not valid JSON ({exc})") from None
+        data = parse_json(doc)
         submission = _submission(data)
         if submission is None:
             raise NotAThreadError(doc.path, "not a Reddit thread listing (a two-element array whose first "
