@@ -39,6 +39,7 @@ from threadscope.nlp import english as english_mod
 from threadscope.nlp import sentiment as old_sentiment
 from threadscope.nlp import stance as old_stance
 from threadscope.nlp.features import hashed_ngrams, normalize
+from threadscope.nlp.scorers import scored_languages, starter_floors, toward_op
 
 if TYPE_CHECKING:
     from threadscope.model import Post
@@ -372,12 +373,6 @@ def _to_thread(post: Post, target_floor: int) -> bool:
     return target_floor == 1 and not post.quotes and post.reply_to is None
 
 
-def _languages(context: ScoringContext) -> list[str]:
-    from threadscope.nlp.scorers import scored_languages
-
-    return scored_languages(context)
-
-
 class S1SentimentScorer:
     """Sentiment from the in-domain model: label, score P(pos) - P(neg), confidence max P."""
 
@@ -391,7 +386,7 @@ class S1SentimentScorer:
         rows = [(SENTIMENTS[b], round(float(p[2] - p[0]), 4), round(float(p.max()), 4))
                 for b, p in zip(best, probs, strict=True)]
         # the model read S1's Chinese: English posts are read by the English scorer
-        english = [i for i, language in enumerate(_languages(context)) if language == "en"]
+        english = [i for i, language in enumerate(scored_languages(context)) if language == "en"]
         for i, row in zip(english, english_mod.score_sentiment([context.posts[i].text for i in english]),
                           strict=True):
             rows[i] = row
@@ -436,10 +431,9 @@ class S1StanceScorer:
             for i, p in zip(rows, stance, strict=True):
                 labels[i] = STANCES[int(p.argmax())]
                 confidences[i] = round(float(p.max()), 4)
-        starter = context.thread.starter
-        op_floors = {p.floor for p in context.thread.posts if p.is_op or (starter and p.author == starter)}
+        op_floors = starter_floors(context.thread)
         scores = {p.floor: float(probs[i][2] - probs[i][0]) for i, p in enumerate(posts)}
-        for i, language in enumerate(_languages(context)):
+        for i, language in enumerate(scored_languages(context)):
             target_floor = context.targets.get(posts[i].floor)
             if language != "en" or target_floor is None:
                 continue
@@ -449,15 +443,4 @@ class S1StanceScorer:
                 sentiment=scores[posts[i].floor], target_sentiment=scores.get(target_floor, 0.0),
                 target_is_op=target_floor in op_floors or target_floor == 1, rating_by_target_author=0))
             labels[i], confidences[i] = result.label, result.confidence
-        stance_op: dict[int, str | None] = {}
-        to_op: list[str | None] = []
-        for post, label in zip(posts, labels, strict=True):
-            target_floor = context.targets.get(post.floor)
-            if target_floor is None or label is None:
-                stance_op[post.floor] = None
-            elif target_floor in op_floors or target_floor == 1:
-                stance_op[post.floor] = label
-            else:
-                stance_op[post.floor] = old_stance.compose(label, stance_op.get(target_floor))
-            to_op.append(stance_op[post.floor])
-        return {"stance": labels, "stance_confidence": confidences, "stance_op": to_op}
+        return {"stance": labels, "stance_confidence": confidences, "stance_op": toward_op(context, labels)}

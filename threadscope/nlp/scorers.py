@@ -157,19 +157,14 @@ class StanceScorer:
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
         scores = dict(zip((p.floor for p in context.posts), context.column("sentiment_score"), strict=True))
         by_floor = {p.floor: p for p in context.posts}
-        starter = context.thread.starter
-        op_floors = {p.floor for p in context.thread.posts if p.is_op or (starter and p.author == starter)}
+        op_floors = starter_floors(context.thread)
         labels: list[str | None] = []
         confidences: list[float | None] = []
-        to_op: list[str | None] = []
-        stance_op: dict[int, str | None] = {}
         for post, language in zip(context.posts, scored_languages(context), strict=True):
             target_floor = context.targets.get(post.floor)
             if target_floor is None:
                 labels.append(None)
                 confidences.append(None)
-                stance_op[post.floor] = None
-                to_op.append(None)
                 continue
             # A target outside the files (floor 1 of a later part) is judged on the reply alone.
             target = by_floor.get(target_floor)
@@ -183,12 +178,30 @@ class StanceScorer:
                 target_is_op=target_is_op, rating_by_target_author=rating))
             labels.append(result.label)
             confidences.append(result.confidence)
-            if target_is_op:
-                stance_op[post.floor] = result.label
-            else:
-                stance_op[post.floor] = stance_mod.compose(result.label, stance_op.get(target_floor))
-            to_op.append(stance_op[post.floor])
-        return {"stance": labels, "stance_confidence": confidences, "stance_op": to_op}
+        return {"stance": labels, "stance_confidence": confidences, "stance_op": toward_op(context, labels)}
+
+
+def starter_floors(thread: Thread) -> set[int]:
+    """Floors written by the thread starter: a reply to one of them answers the OP."""
+    starter = thread.starter
+    return {p.floor for p in thread.posts if p.is_op or (starter and p.author == starter)}
+
+
+def toward_op(context: ScoringContext, labels: Sequence[str | None]) -> list[str | None]:
+    """``stance_op``: each post's stance toward the thread starter, from its stance toward its
+    target (``labels``, one per scored post), composed along reply chains (``stance.compose``:
+    agreeing inherits the target's stance, disagreeing with a disagreer is neutral)."""
+    op_floors = starter_floors(context.thread)
+    stance_op: dict[int, str | None] = {}
+    for post, label in zip(context.posts, labels, strict=True):
+        target_floor = context.targets.get(post.floor)
+        if target_floor is None or label is None:
+            stance_op[post.floor] = None
+        elif target_floor in op_floors or target_floor == 1:
+            stance_op[post.floor] = label
+        else:
+            stance_op[post.floor] = stance_mod.compose(label, stance_op.get(target_floor))
+    return [stance_op[post.floor] for post in context.posts]
 
 
 #: The default set, by the names ``--scorers`` takes, in run order (stance reads sentiment).
