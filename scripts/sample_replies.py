@@ -62,7 +62,8 @@ def thread_files(archive: Path) -> dict[str, list[Path]]:
     return {board: sorted((archive / board).rglob("*.md")) for board in BOARD_SHARE}
 
 
-def replies_of(path: Path, archive: Path, year: str, rng: random.Random) -> list[dict[str, object]]:
+def replies_of(path: Path, archive: Path, year: str, rng: random.Random,
+               posts_only: bool = False) -> list[dict[str, object]]:
     try:
         thread = load_thread(path)
     except ThreadscopeError:
@@ -74,6 +75,8 @@ def replies_of(path: Path, archive: Path, year: str, rng: random.Random) -> list
         if post.floor <= 1 or post.status != "normal" or not post.text.strip() or link is None:
             continue
         target_floor = link.target if link.target is not None else 1
+        if posts_only and target_floor <= 1:
+            continue
         target = thread.post(target_floor)
         if target is not None and target.text.strip():
             target_text = target.text
@@ -101,6 +104,11 @@ def main() -> None:
     parser.add_argument("--exclude", type=Path, action="append", default=[],
                         help="a labelled set (JSON with items) or a folder of batch files: "
                              "their threads are skipped")
+    parser.add_argument("--split", choices=("train", "dev"),
+                        help="only threads of this split (extra train items never change dev)")
+    parser.add_argument("--posts-only", action="store_true",
+                        help="only replies that answer a post, not the thread: they carry most "
+                             "agree/disagree labels, the classes the random sample has fewest of")
     parser.add_argument("--first-batch", type=int, default=1, help="number of the first batch file written")
     parser.add_argument("-o", "--out", type=Path, required=True)
     args = parser.parse_args()
@@ -123,9 +131,9 @@ def main() -> None:
             if taken >= quota:
                 break
             tid = path.name.split("-")[0].split("[")[0]
-            if tid in skip or tid in seen_tids:
+            if tid in skip or tid in seen_tids or (args.split and split_of(tid) != args.split):
                 continue  # one part per thread: parts of a long thread would crowd the sample
-            found = replies_of(path, archive, archive.name[-4:], rng)
+            found = replies_of(path, archive, archive.name[-4:], rng, args.posts_only)
             if found:
                 seen_tids.add(tid)
                 found = found[: quota - taken]
