@@ -103,7 +103,10 @@ def main() -> None:
         "`annotators` both labels. `text` is the reply's own words (cut at 400 characters), `target` "
         "the answered post's words or, for replies to the thread, the opening post (cut at 300). "
         "`split` is by thread (dev: 15% of threads by tid hash). Includes ../shared/gold/"
-        "s1-2023-replies.json. Never labelled from any scorer's output."
+        "s1-2023-replies.json. Items with `sample` = `posts-only` (batches 29-34) were drawn from train "
+        "threads only among replies that answer a post (`--split train --posts-only`), to add the rarer "
+        "agree/disagree classes to train; the dev split stays a random sample. Never labelled from any "
+        "scorer's output."
     )
     head = json.dumps({"about": args.about or about, "kappa": kappa, "counts": counts, "splits": splits},
                       ensure_ascii=False, indent=1)[:-2]

@@ -93,6 +93,7 @@ def replies_of(path: Path, archive: Path, year: str, rng: random.Random,
         "file": relative, "tid": thread.tid, "title": thread.title, "floor": post.floor,
         "target_kind": kind, "target_floor": target_floor, "target": target_text[:TARGET_CHARS],
         "text": post.text[:REPLY_CHARS], "split": split_of(thread.tid or relative),
+        **({"sample": "posts-only"} if posts_only else {}),
     } for post, kind, target_floor, target_text in sorted(chosen, key=lambda c: c[0].floor)]
 
 
