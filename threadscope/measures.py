@@ -169,25 +169,29 @@ def debates(posts: nx.DiGraph, *, min_turns: int = DEBATE_MIN_TURNS,
     return frame.sort_values(["turns", "first_floor"], ascending=[False, True]).reset_index(drop=True)
 
 
-def reciprocity(users: nx.DiGraph) -> pd.DataFrame:
-    """Per user: how many users they answer, are answered by, and both (networkx's node
-    reciprocity). The whole graph's ``overall_reciprocity`` is in ``frame.attrs['overall']``."""
-    values = nx.reciprocity(users, users.nodes) if users.number_of_edges() else {}
+def _reciprocity_rows(users: nx.DiGraph) -> list[tuple[str, int, int, int, float]]:
+    """``RECIPROCITY_COLUMNS`` rows in node order. A user's reciprocity is networkx's node
+    reciprocity (2 × mutual / (answered + answering)), taken from the same neighbour sets."""
     rows = []
     for user in users.nodes:
         out, into = set(users.successors(user)), set(users.predecessors(user))
-        rows.append((user, len(out), len(into), len(out & into), float(values.get(user) or 0.0)))
-    frame = _frame(rows, RECIPROCITY_COLUMNS)
+        mutual = len(out & into)
+        total = len(out) + len(into)
+        rows.append((user, len(out), len(into), mutual, 2 * mutual / total if total else 0.0))
+    return rows
+
+
+def reciprocity(users: nx.DiGraph) -> pd.DataFrame:
+    """Per user: how many users they answer, are answered by, and both (networkx's node
+    reciprocity). The whole graph's ``overall_reciprocity`` is in ``frame.attrs['overall']``."""
+    frame = _frame(_reciprocity_rows(users), RECIPROCITY_COLUMNS)
     frame = frame.sort_values(["mutual_users", "user"], ascending=[False, True]).reset_index(drop=True)
     frame.attrs["overall"] = nx.overall_reciprocity(users) if users.number_of_edges() else 0.0
     return frame
 
 
-def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
-    """Per user: posts, links given and received (answers to the thread included: they point at
-    the starter), distinct users answered (out-degree) and answering (in-degree), and
-    betweenness on the unweighted graph: exact up to ``EXACT_BETWEENNESS_MAX_USERS`` users, else
-    estimated; ``frame.attrs["betweenness"]`` says which ("exact" or "approximate (k=…, seed=…)")."""
+def _centrality_rows(users: nx.DiGraph) -> tuple[list[tuple[str, int, int, int, int, int, float]], str]:
+    """``CENTRALITY_COLUMNS`` rows in node order, and how betweenness was computed."""
     method = "exact"
     if users.number_of_nodes() <= 2:
         betweenness: dict[str, float] = {}
@@ -203,15 +207,24 @@ def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
          betweenness.get(user, 0.0))
         for user, data in users.nodes(data=True)
     ]
+    return rows, method
+
+
+def user_centrality(users: nx.DiGraph) -> pd.DataFrame:
+    """Per user: posts, links given and received (answers to the thread included: they point at
+    the starter), distinct users answered (out-degree) and answering (in-degree), and
+    betweenness on the unweighted graph: exact up to ``EXACT_BETWEENNESS_MAX_USERS`` users, else
+    estimated; ``frame.attrs["betweenness"]`` says which ("exact" or "approximate (k=…, seed=…)")."""
+    rows, method = _centrality_rows(users)
     frame = _frame(rows, CENTRALITY_COLUMNS)
     frame = frame.sort_values(["links_received", "user"], ascending=[False, True]).reset_index(drop=True)
     frame.attrs["betweenness"] = method
     return frame
 
 
-def communities(users: nx.DiGraph, *, seed: int = LOUVAIN_SEED, resolution: float = 1.0) -> pd.DataFrame:
-    """Louvain communities of the user graph taken as undirected (weights of A→B and B→A
-    summed). Communities are numbered from 0 by size, then by their earliest post."""
+def _community_rows(users: nx.DiGraph, *, seed: int = LOUVAIN_SEED,
+                    resolution: float = 1.0) -> list[tuple[str, int, int, int]]:
+    """``COMMUNITY_COLUMNS`` rows, community by community (see ``communities``)."""
     undirected = nx.Graph()
     undirected.add_nodes_from(users.nodes)
     for a, b, data in users.edges(data=True):
@@ -223,10 +236,32 @@ def communities(users: nx.DiGraph, *, seed: int = LOUVAIN_SEED, resolution: floa
         return min(users.nodes[user].get("first_floor", 0) for user in group)
 
     ordered = sorted(groups, key=lambda group: (-len(group), first_floor(group)))
-    rows = [(user, number, len(group), users.nodes[user].get("posts", 0))
+    return [(user, number, len(group), users.nodes[user].get("posts", 0))
             for number, group in enumerate(ordered)
             for user in sorted(group, key=lambda u: users.nodes[u].get("first_floor", 0))]
-    return _frame(rows, COMMUNITY_COLUMNS)
+
+
+def communities(users: nx.DiGraph, *, seed: int = LOUVAIN_SEED, resolution: float = 1.0) -> pd.DataFrame:
+    """Louvain communities of the user graph taken as undirected (weights of A→B and B→A
+    summed). Communities are numbered from 0 by size, then by their earliest post."""
+    return _frame(_community_rows(users, seed=seed, resolution=resolution), COMMUNITY_COLUMNS)
+
+
+#: The graph columns of the users table (``frames.USER_COLUMNS``), from ``user_centrality``,
+#: ``reciprocity`` and ``communities``.
+USER_GRAPH_COLUMNS: tuple[str, ...] = (
+    *CENTRALITY_COLUMNS[2:], *RECIPROCITY_COLUMNS[1:], *COMMUNITY_COLUMNS[1:3],
+)
+
+
+def user_graph_measures(users: nx.DiGraph) -> tuple[dict[str, tuple[object, ...]], str]:
+    """Per user, the ``USER_GRAPH_COLUMNS`` values: the same rows as ``user_centrality``,
+    ``reciprocity`` and ``communities``, joined by user without building three frames (the users
+    table of every thread of a corpus needs them); and how betweenness was computed."""
+    centrality, method = _centrality_rows(users)
+    reciprocal = {row[0]: row[1:] for row in _reciprocity_rows(users)}
+    community = {row[0]: row[1:3] for row in _community_rows(users)}
+    return {row[0]: (*row[2:], *reciprocal[row[0]], *community[row[0]]) for row in centrality}, method
 
 
 def audience(posts: nx.DiGraph) -> pd.DataFrame:
@@ -256,20 +291,19 @@ def user_pairs(links: pd.DataFrame) -> pd.DataFrame:
     """Who replies to whom, per unordered pair of people: replies both ways, how many of them
     agree or disagree with what they answer, and the first floor. ``links`` is the links frame
     (``frames.LINK_COLUMNS``); only replies between two different people count."""
-    replies = links[links["is_reply"] & links["source_author"].notna() & links["target_author"].notna()
-                    & (links["source_author"] != links["target_author"])]
-    if replies.empty:
-        return _frame((), USER_PAIR_COLUMNS)
-    source, target = replies["source_author"], replies["target_author"]
-    pairs = replies.assign(user_a=source.where(source < target, target),
-                           user_b=target.where(source < target, source),
-                           agree=replies["stance"] == "agree", disagree=replies["stance"] == "disagree")
-    table = pairs.groupby(["user_a", "user_b"]).agg(
-        replies=("source_floor", "size"), agree=("agree", "sum"), disagree=("disagree", "sum"),
-        first_floor=("source_floor", "min"),
-    ).reset_index()
-    return table[list(USER_PAIR_COLUMNS)].sort_values(["replies", "first_floor"], ascending=[False, True]) \
-        .reset_index(drop=True)
+    pairs: dict[tuple[str, str], list[int]] = {}  # (user_a, user_b) → replies, agree, disagree, first
+    for source_floor, source, target, is_reply, stance in zip(
+            links["source_floor"].tolist(), links["source_author"].tolist(), links["target_author"].tolist(),
+            links["is_reply"].tolist(), links["stance"].tolist(), strict=True):
+        if not (is_reply and isinstance(source, str) and isinstance(target, str) and source != target):
+            continue
+        counts = pairs.setdefault((min(source, target), max(source, target)), [0, 0, 0, source_floor])
+        counts[0] += 1
+        counts[1] += stance == "agree"
+        counts[2] += stance == "disagree"
+        counts[3] = min(counts[3], source_floor)
+    ordered = sorted(pairs.items(), key=lambda pair: (-pair[1][0], pair[1][3], pair[0]))
+    return _frame(((a, b, *counts) for (a, b), counts in ordered), USER_PAIR_COLUMNS)
 
 
 def disputed_posts(posts: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
@@ -280,32 +314,29 @@ def disputed_posts(posts: pd.DataFrame, *, top: int | None = None) -> pd.DataFra
     particular, and counted in, floor 1 would dwarf every real dispute (1,200 on 1336720)."""
     if "stance" not in posts or "target" not in posts:
         return _frame((), DISPUTED_COLUMNS)
-    replies = posts[posts["target"].notna() & posts["stance"].notna() & (posts["target"] != posts["floor"])
-                    & posts["link_kind"].isin(REPLY_KINDS)]
-    if replies.empty:
-        return _frame((), DISPUTED_COLUMNS)
-    table = pd.crosstab(replies["target"].astype("int64"), replies["stance"])
-    for label in ("disagree", "neutral", "agree"):
-        if label not in table:
-            table[label] = 0
-    table = table[table["disagree"] > 0]
-    by_floor = posts.set_index("floor")
-    rows = [(int(floor), by_floor.at[floor, "author"] if floor in by_floor.index else None,
-             int(row["disagree"]), int(row["neutral"]), int(row["agree"]),
-             int(row["disagree"] + row["neutral"] + row["agree"]),
-             str(by_floor.at[floor, "text"])[:EXCERPT_CHARS] if floor in by_floor.index else "")
-            for floor, row in table.iterrows()]
-    frame = _frame(rows, DISPUTED_COLUMNS).sort_values(["disagree", "replies", "floor"],
-                                                        ascending=[False, False, True])
-    frame = frame.reset_index(drop=True)
-    return frame.head(top) if top is not None else frame
+    floors = posts["floor"].tolist()
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for floor, target, stance, kind in zip(floors, posts["target"].tolist(), posts["stance"].tolist(),
+                                           posts["link_kind"].tolist(), strict=True):
+        if isinstance(stance, str) and not pd.isna(target) and target != floor and kind in REPLY_KINDS:
+            counts[int(target)][stance] += 1
+    row_of = {floor: row for row, floor in enumerate(floors)}
+    authors, texts = posts["author"].tolist(), posts["text"].tolist()
+    rows = [(floor, authors[row_of[floor]] if floor in row_of else None,
+             tally["disagree"], tally["neutral"], tally["agree"],
+             tally["disagree"] + tally["neutral"] + tally["agree"],
+             str(texts[row_of[floor]])[:EXCERPT_CHARS] if floor in row_of else "")
+            for floor, tally in sorted(counts.items()) if tally["disagree"] > 0]
+    rows.sort(key=lambda row: (-row[2], -row[5], row[0]))
+    return _frame(rows[:top] if top is not None else rows, DISPUTED_COLUMNS)
 
 
 def link_counts(links: pd.DataFrame) -> pd.DataFrame:
     """Links per kind (``LINK_KINDS`` order), and how many found their target."""
-    rows = []
-    for kind in LINK_KINDS:
-        of_kind = links[links["kind"] == kind]
-        resolved = int(of_kind["target_floor"].notna().sum())
-        rows.append((kind, len(of_kind), resolved, len(of_kind) - resolved))
-    return _frame(rows, LINK_COUNT_COLUMNS)
+    total: Counter[str] = Counter()
+    resolved: Counter[str] = Counter()
+    for kind, target in zip(links["kind"].tolist(), links["target_floor"].tolist(), strict=True):
+        total[kind] += 1
+        resolved[kind] += not pd.isna(target)
+    return _frame(((kind, total[kind], resolved[kind], total[kind] - resolved[kind]) for kind in LINK_KINDS),
+                  LINK_COUNT_COLUMNS)
