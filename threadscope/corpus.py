@@ -31,6 +31,7 @@ threads in flight (``IN_FLIGHT_PER_WORKER`` per worker), never by the corpus.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -321,22 +322,24 @@ TYPED_COLUMNS: dict[str, str] = {
 }
 
 
-def _arrow_type(name: str, series: pd.Series) -> Any:
+@functools.cache
+def _arrow_type(name: str, dtype: Any) -> Any:
     """One Arrow type per column across all threads: times in UTC (threads of different forums
-    have different zones), nullable integers as int64, objects as text."""
+    have different zones), nullable integers as int64, objects as text. Cached per column name
+    and dtype: the pandas type checks cost more than converting a small thread's column."""
     pa = _pyarrow()
     if name in LIST_COLUMNS:
         return pa.list_(pa.string() if LIST_COLUMNS[name] == "string" else pa.int64())
     hinted = TYPED_COLUMNS.get(name)
-    if hinted == "timestamp" or pd.api.types.is_datetime64_any_dtype(series):
+    if hinted == "timestamp" or pd.api.types.is_datetime64_any_dtype(dtype):
         return pa.timestamp("us", tz="UTC")
     if hinted:
         return getattr(pa, hinted)() if hinted != "float64" else pa.float64()
-    if pd.api.types.is_bool_dtype(series):
+    if pd.api.types.is_bool_dtype(dtype):
         return pa.bool_()
-    if pd.api.types.is_integer_dtype(series):
+    if pd.api.types.is_integer_dtype(dtype):
         return pa.int64()
-    if pd.api.types.is_float_dtype(series):
+    if pd.api.types.is_float_dtype(dtype):
         return pa.float64()
     return pa.string()
 
@@ -358,8 +361,11 @@ def _column(series: pd.Series, kind: Any) -> Any:
 def to_arrow(frame: pd.DataFrame, table: str = "") -> Any:
     """An Arrow table with the corpus schema for ``frame`` (see ``_arrow_type``)."""
     pa = _pyarrow()
-    columns = {name: _column(frame[name], _arrow_type(name, frame[name])) for name in frame.columns}
-    return pa.table(columns)
+    schema = pa.schema([(name, _arrow_type(name, dtype)) for name, dtype in frame.dtypes.items()])
+    try:  # one conversion in Arrow's C++: per-column conversion cost ~0.3 ms × 100 columns a thread
+        return pa.Table.from_pandas(frame, schema=schema, preserve_index=False).replace_schema_metadata(None)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: the column by column way says how
+        return pa.table({name: _column(frame[name], schema.field(name).type) for name in frame.columns})
 
 
 # ---------------------------------------------------------------------------------------------
