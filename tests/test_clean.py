@@ -774,3 +774,21 @@ def test_converter_scheme_bug_repaired() -> None:
 )
 def test_never_raises(html: str) -> None:
     assert isinstance(clean_body(html), Body)
+
+
+def test_plain_lines_render_as_the_parsed_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies of text lines skip libxml2 (``clean._plain_lines``): on every such body of the real
+    archive files in tests/data the result equals the parsed tree's."""
+    from threadscope.forums.discuz import clean
+    from threadscope.forums.discuz.s1text import archive_to_html, split_rating
+
+    files = sorted((SAMPLES.parent / "tests" / "data").rglob("*.md"))
+    bodies = [archive_to_html(split_rating(part.split("\n\n", 1)[1].strip("\n"))[0])[0]
+              for file in files if "README" not in file.name
+              for part in file.read_text(encoding="utf-8").split("\n*****\n") if "\n\n" in part]
+    plain = [html for html in bodies if clean._plain_lines(html) is not None]
+    fast = [clean_body(html) for html in plain]
+    monkeypatch.setattr(clean, "_plain_lines", lambda html: None)
+    assert len(plain) > 500 and len(plain) < len(bodies)
+    assert fast == [clean_body(html) for html in plain]
+    assert any("\n" in body.text for body in fast)  # multi-line bodies are among them

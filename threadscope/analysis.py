@@ -9,8 +9,9 @@ stances on their edges, and the frames and measures are built from those. The re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import networkx as nx
 import pandas as pd
@@ -71,6 +72,30 @@ MEASURES: tuple[str, ...] = (
 )
 
 
+class MeasureTables(Mapping[str, pd.DataFrame]):
+    """``Analysis.measures``: each table computed the first time it is read, then kept. A corpus
+    reads one of the seven tables per thread; the report reads them all. Either way each table
+    is computed once, by one function."""
+
+    def __init__(self, compute: Mapping[str, Callable[[], pd.DataFrame]]) -> None:
+        self._compute = dict(compute)
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._tables:
+            self._tables[name] = self._compute[name]()  # KeyError names the unknown table
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._compute)
+
+    def __len__(self) -> int:
+        return len(self._compute)
+
+    def __repr__(self) -> str:
+        return f"MeasureTables({', '.join(self._compute)})"
+
+
 def choose_scorers(scorers: Sequence[Scorer | str] | None, *, snownlp: bool = True,
                    workers: int | None = 1, cache: bool = False) -> list[Scorer]:
     """Scorer instances from names or objects (the default set when ``None``). The snownlp column
@@ -106,15 +131,15 @@ def analyze_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = N
     posts.attrs["truncated_floors"] = scores.attrs.get("truncated_floors", ())
     links_table = frames.links_frame(thread, links, targets=targets, stances=stance)
     users = frames.users_frame(thread, posts, links_table, graph.users)
-    tables = {
-        "most_answered": measures.most_answered(graph.posts),
-        "reply_trees": measures.reply_trees(graph.posts),
-        "debates": measures.debates(graph.posts),
-        "audience": measures.audience(graph.posts),
-        "link_counts": measures.link_counts(links_table),
-        "user_pairs": measures.user_pairs(links_table),
-        "disputed": measures.disputed_posts(posts),
-    }
+    tables = MeasureTables({
+        "most_answered": partial(measures.most_answered, graph.posts),
+        "reply_trees": partial(measures.reply_trees, graph.posts),
+        "debates": partial(measures.debates, graph.posts),
+        "audience": partial(measures.audience, graph.posts),
+        "link_counts": partial(measures.link_counts, links_table),
+        "user_pairs": partial(measures.user_pairs, links_table),
+        "disputed": partial(measures.disputed_posts, posts),
+    })
     score_columns = tuple(c for c in scores.columns if c not in ("floor", "pid", "author", "target_floor"))
     return Analysis(thread=thread, posts=posts, links=links_table, users=users, measures=tables, graph=graph,
                     scorers=str(scores.attrs.get("scorers", "")), score_columns=score_columns,

@@ -305,7 +305,7 @@ def thread_frames(source: ThreadSource, digest: str, thread: Thread, posts: pd.D
     board_at = 2  # after forum, thread
 
     def with_board(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # copy-on-write: the analysis's frame stays as it was
         frame.insert(board_at, "board", source.board)
         return frame
 

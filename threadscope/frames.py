@@ -102,7 +102,10 @@ def posts_frame(thread: Thread, *, targets: Mapping[int, Link], post_graph: nx.D
     frame["answered_by"] = [answered.get(f) for f in floors]
     if scores is not None:
         scored = scores.drop(columns=[c for c in ("pid", "author", "target_floor") if c in scores.columns])
-        frame = frame.merge(scored, on="floor", how="left")
+        if scored["floor"].tolist() == floors.tolist():  # the usual case: rows in floor order already
+            frame = pd.concat([frame, scored.drop(columns=["floor"]).set_axis(frame.index)], axis=1)
+        else:
+            frame = frame.merge(scored, on="floor", how="left")
     return frame
 
 
