@@ -310,6 +310,15 @@ def test_analysis_and_report(paths: list[Path]) -> None:
     assert html.startswith("<!DOCTYPE html>") or html.lstrip().lower().startswith("<!doctype html>")
 
 
+@pytest.mark.parametrize("paths", [[DRAMA], [TAGGING], DECAY], ids=["5371", "5265", "6482-pages"])
+def test_cli_analyze_writes_a_report_for_each_urho3d_topic(paths: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["analyze", *map(str, paths), "--no-snownlp", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.lower().startswith("<!doctype html>") and "discourse.urho3d.io" in html
+
+
 def test_adapters_command_lists_both() -> None:
     result = CliRunner().invoke(cli, ["adapters"])
     assert result.exit_code == 0
