@@ -156,6 +156,10 @@ def test_big_thread_in_chromium(browser: Any, fixtures: Path, tmp_path: Path) ->
 FORUM_SAMPLES: dict[str, list[str]] = {
     "discourse": ["forums/discourse/criticalfallibilism-2144-posts.json",
                   "forums/discourse/criticalfallibilism-2144-posts-pn41.json"],
+    "discourse-urho3d-5371": ["forums/discourse/urho3d-5371-about-all-the-drama-around-here.json"],
+    "discourse-urho3d-5265": ["forums/discourse/urho3d-5265-pre-release-tagging.json"],
+    "discourse-urho3d-6482-pages": ["forums/discourse/urho3d-6482-github-in-decay-page-1.json",
+                                    "forums/discourse/urho3d-6482-github-in-decay-page-2.json"],
     "reddit": ["forums/reddit/self-1cebxh-thread-trimmed.json"],
     "reddit-permalink": ["forums/reddit/self-1cebxh-permalink-c9fs5bj-context2.json"],
     "discuz7": ["discuz7-4d4y-572737-page-1.html"],
@@ -174,4 +178,19 @@ def test_other_forums_reports_open_cleanly(browser: Any, tmp_path: Path, forum: 
     path.write_text(html, encoding="utf-8")
     page, log, _ = open_report(browser, path)
     assert_figures_drawn(page, len(report_data(html)["figures"]))
+    assert_clean(log)
+
+
+def test_english_thread_labels_in_chromium(browser: Any, tmp_path: Path) -> None:
+    """A real English thread's report, as a reader sees it: its exchanges figure is drawn under an
+    English title (Analysis.language), and no 对线 is on the page."""
+    from .conftest import SAMPLES
+
+    _, html = full_report(SAMPLES / FORUM_SAMPLES["discourse-urho3d-5371"][0])
+    path = tmp_path / "english.html"
+    path.write_text(html, encoding="utf-8")
+    page, log, _ = open_report(browser, path)
+    assert page.inner_text("#card-debates h3") == "Back-and-forth exchanges: people trading replies"
+    assert "对线" not in page.inner_text("body")
+    assert page.evaluate("document.querySelectorAll('#fig-debates .scatterlayer .trace').length") > 0
     assert_clean(log)

@@ -35,7 +35,21 @@ def test_library_session_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     for name in ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json"):
         assert (tmp_path / "exports" / "agi-empire-convokit" / name).is_file()
     assert (tmp_path / "exports" / "agi-empire-jsonl" / "posts.jsonl").is_file()
+    # the other forums: a Discourse topic in two pages and a Reddit thread, the same calls
+    assert "discourse:discourse.urho3d.io 6482 35 posts, missing (5, 23, 28)\n" in out
+    assert ("staff_posts - 2 post(s) are not ordinary replies: small actions: floor(s) 37 (closed.enabled), "
+            "38 (pinned.disabled)\n") in out
+    assert "\nen\n" in out and "35 posts, 31 links; 5 people\n" in out
+    assert "reddit:r/self 1cebxh 23 posts; 21 more stubs\n" in out and "22 reply links\n" in out
+    for name in ("discourse_html", "reddit_html"):
+        page = namespace[name]
+        assert isinstance(page, str) and page.startswith("<!DOCTYPE html>") and "对线" not in page
+    every_post = namespace["every_post"]
+    assert every_post.groupby("forum").size().to_dict() == {  # type: ignore[attr-defined]
+        "discourse:discourse.urho3d.io": 35, "reddit:r/self": 23, "stage1st": 41}
 
 
-def test_library_doc_leaves_a_place_for_other_forums() -> None:
-    assert "## Other forums" in DOC.read_text(encoding="utf-8")
+def test_library_doc_walks_through_other_forums() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert "## Other forums" in text and "### A Discourse topic" in text and "### A Reddit thread" in text
+    assert "To come" not in text

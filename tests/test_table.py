@@ -112,3 +112,48 @@ def test_sniffing_takes_tables_only() -> None:
 def test_errors_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="header but no rows"):
         load_thread(_table(tmp_path, "id,author,time,text\n"))
+
+
+# --- A real forum export (samples/table-cinder-forum-export.csv, provenance in samples/README.md)
+
+EXPORT = SAMPLES / "table-cinder-forum-export.csv"
+
+
+def test_a_real_export_without_ids_is_refused_in_one_line() -> None:
+    from threadscope.errors import FormatMismatchError, NotAThreadError
+
+    with pytest.raises(NotAThreadError, match=r"table-cinder-forum-export\.csv: no posts found"):
+        load_thread(EXPORT)
+    with pytest.raises(FormatMismatchError, match=r"columns id, author, time, text"):
+        load_thread(EXPORT, format="table")
+
+
+def test_the_docs_recipe_turns_the_real_export_into_a_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/table-import.md's pandas block, as written: every exported message becomes a post."""
+    import csv
+    import re
+
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "table-import.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "cinder" in b)
+    (tmp_path / "samples").symlink_to(SAMPLES)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(block, "docs/table-import.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert out == "13 posts of Paleodictyon / paleodictyon from 2013-03-06 15:06:00-08:00\n"
+    with EXPORT.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    thread = load_thread(tmp_path / "cinder-paleodictyon.csv")
+    assert [p.author for p in thread.posts] == [row["Author"] for row in rows]  # every row, in export order
+    assert thread.warnings == () and thread.missing_floors == ()
+    pacific = timezone(timedelta(hours=-8))
+    assert {p.time for p in thread.posts} == {datetime(2013, 3, 6, 15, 6, tzinfo=pacific)}  # the topic's
+    assert not any("<" in p.text and ">" in p.text for p in thread.posts)  # HTML bodies made plain
+    opening = thread.post(5)
+    assert opening is not None and opening.author == "simongeilfus"
+    assert opening.text.startswith("Hi Folks,\nI'd like to share with you one of the last project")
+    links = resolve_links(thread)
+    assert {(lk.target, lk.kind) for lk in links} == {(1, "op")} and len(links) == 12

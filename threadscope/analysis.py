@@ -18,7 +18,7 @@ import pandas as pd
 
 from threadscope import frames, measures
 from threadscope.graph import ThreadGraph, build_graphs
-from threadscope.keywords import Keywords, extract_keywords
+from threadscope.keywords import Keywords, extract_keywords, thread_language
 from threadscope.links import answered_floor, primary_links, resolve_links
 from threadscope.model import Link, ParseWarning, Thread
 from threadscope.nlp.scorers import Scorer, SnowNLPScorer, resolve_scorers, score_thread
@@ -47,6 +47,10 @@ class Analysis:
     #: the keywords of the thread's text, ``None`` when not asked for
     keywords: Keywords | None = None
     score_columns: tuple[str, ...] = field(default=())
+    #: the thread's main language (``zh``, ``en``, ``other``: ``keywords.thread_language`` of the
+    #: posts with text), decided once here; the keywords and the report's language-dependent labels
+    #: (e.g. what the 对线 figure is called) follow it
+    language: str = "zh"
 
     @property
     def post_graph(self) -> nx.DiGraph:
@@ -141,9 +145,18 @@ def analyze_thread(thread: Thread, *, scorers: Sequence[Scorer | str] | None = N
         "disputed": partial(measures.disputed_posts, posts),
     })
     score_columns = tuple(c for c in scores.columns if c not in ("floor", "pid", "author", "target_floor"))
+    language = _language(posts)
     return Analysis(thread=thread, posts=posts, links=links_table, users=users, measures=tables, graph=graph,
                     scorers=str(scores.attrs.get("scorers", "")), score_columns=score_columns,
-                    keywords=extract_keywords(posts) if keywords else None)
+                    keywords=extract_keywords(posts, language=language) if keywords else None,
+                    language=language)
+
+
+def _language(posts: pd.DataFrame) -> str:
+    """The thread's main language, of the posts that have text (an empty post says nothing)."""
+    text = posts["text"].fillna("")
+    usable = posts[(text != "") & ~text.str.isspace()]
+    return thread_language(usable) if len(usable) else "zh"
 
 
 def _stances(scores: pd.DataFrame) -> dict[int, str | None]:

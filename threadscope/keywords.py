@@ -285,14 +285,17 @@ def _vocabulary(cleaned: Sequence[str], min_share: float, jb: _Jieba) -> list[st
 
 
 def extract_keywords(frame: pd.DataFrame, *, top: int = 25, segments: int = 8,
-                     per_segment: int = 3) -> Keywords:
-    """Keywords of the posts in ``frame`` (columns ``floor``, ``text``, optional ``time``)."""
+                     per_segment: int = 3, language: str | None = None) -> Keywords:
+    """Keywords of the posts in ``frame`` (columns ``floor``, ``text``, optional ``time``).
+    ``language``: the thread's main language when the caller has decided it (``Analysis.language``),
+    else ``thread_language`` of the posts with text."""
     # isspace() stops at the first other character: a huge post is not copied just to test it
     text = frame["text"].fillna("")
     usable = frame[(text != "") & ~text.str.isspace()].sort_values("floor")
     cleaned = [_clean(t) for t in usable["text"]]
     n_posts = len(cleaned)
-    language = thread_language(usable) if n_posts else "zh"
+    if language is None:
+        language = thread_language(usable) if n_posts else "zh"
     english = language == "en"
     jb = None if english else _jieba()
     min_posts = max(MIN_POSTS, math.ceil(MIN_SHARE * n_posts))

@@ -602,8 +602,19 @@ def reply_trees(frame: pd.DataFrame, trees: pd.DataFrame, top: int = TREE_ROOTS)
         "(down = replies to replies, right = later floors); click a dot to read it.", fig, 420)
 
 
-def debates(frame: pd.DataFrame, table: pd.DataFrame, limit: int = MAX_DEBATES) -> FigureSpec | None:
-    """对线: each row is a pair of people trading replies; dots are their floors.
+#: What the debates figure calls a back-and-forth exchange, by the thread's main language
+#: (``Analysis.language``): 对线 is Stage1st slang, meaningless to readers of an English thread.
+DEBATE_TITLES = {
+    "zh": "对线: people trading replies",
+    "en": "Back-and-forth exchanges: people trading replies",
+}
+
+
+def debates(frame: pd.DataFrame, table: pd.DataFrame, limit: int = MAX_DEBATES,
+            language: str = "zh") -> FigureSpec | None:
+    """对线: each row is a pair of people trading replies; dots are their floors. The title is
+    ``DEBATE_TITLES`` of ``language`` (the analysis's; English for any language but Chinese, as the
+    rest of the report is).
 
     ``table``: one row per debate (an episode of one pair), columns ``user_a, user_b, floors``
     (``threadscope.measures.debates``); a pair's episodes share a row, pairs with the most debate
@@ -640,7 +651,7 @@ def debates(frame: pd.DataFrame, table: pd.DataFrame, limit: int = MAX_DEBATES) 
     _layout(fig, height, xaxis_title="floor", yaxis={"automargin": True, "type": "category",
                                                      "categoryorder": "array", "categoryarray": rows})
     return FigureSpec(
-        "debates", "conversation", "对线: people trading replies",
+        "debates", "conversation", DEBATE_TITLES.get(language, DEBATE_TITLES["en"]),
         "Each row is two people answering each other back and forth (blue = the first named, orange = the "
         "second); grey bars span each exchange, dots are their floors — click one to read it.", fig, height)
 

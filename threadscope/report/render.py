@@ -86,7 +86,7 @@ def render_report(analysis: Analysis, *, title: str | None = None, anonymize: bo
         F.sentiment_by_participant(posts, users),
         F.stance_over_thread(posts), F.disputed_posts(tables["disputed"]),
         F.user_network(tables["user_pairs"], users), F.reply_trees(posts, tables["reply_trees"]),
-        F.debates(posts, tables["debates"]),
+        F.debates(posts, tables["debates"], language=analysis.language),
     ]
     if analysis.keywords is not None:
         specs += [F.keyword_bars(analysis.keywords), F.keyword_shift(analysis.keywords)]

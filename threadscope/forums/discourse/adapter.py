@@ -12,7 +12,8 @@ samples/forums/discourse/ (discuss.criticalfallibilism.com topic 2144).
 - ``reply_to_post_number`` → ``Post.parent`` (the id of that post when it is in this response)
   and ``meta["reply_to_post_number"]``, which ``resolver.DiscourseResolver`` resolves across pages.
 - ``post_type`` 2/3/4 (moderator action, small action, whisper) are kept with
-  ``meta["post_type"]`` (and ``meta["action_code"]``); whispers are ``hidden`` (staff only).
+  ``meta["post_type"]`` (and ``meta["action_code"]``); whispers are ``hidden`` (staff only); a
+  ``staff_posts`` note lists them by floor, so none passes for an ordinary reply unseen.
 - ``deleted_at`` / ``user_deleted`` → ``deleted``; ``hidden`` (flagged) → ``hidden``. Posts
   deleted for good are absent: their post numbers are gaps, reported by ``assemble``.
 """
@@ -33,6 +34,12 @@ from threadscope.model import ParseWarning, Post, PostStatus, Quote
 #: Discourse's ``Post.types`` (app/models/post.rb): 1 regular, 2 moderator_action,
 #: 3 small_action, 4 whisper.
 POST_TYPES: Mapping[int, str] = {1: "regular", 2: "moderator_action", 3: "small_action", 4: "whisper"}
+#: How the ``staff_posts`` note names each type that is not an ordinary reply. Moderator actions
+#: are staff-coloured posts and notices (a reply among them keeps its ``reply_to_post_number`` link,
+#: marked as a moderator post); small actions (closed, pinned, …) answer no one; whispers are
+#: ``hidden`` (staff only). Seen in the Urho3D samples: topic 5265 floor 3 (type 2), 7 and 9 (type 3).
+STAFF_TYPE_NAMES: Mapping[str, str] = {"moderator_action": "moderator actions",
+                                       "small_action": "small actions", "whisper": "whispers"}
 #: Times are ISO 8601 in UTC (``2026-01-08T19:23:48.342Z``); the forum shows each reader's zone.
 DISCOURSE_TIMEZONE = "UTC"
 #: Cheap pre-check before a JSON parse: every topic and posts.json response has both keys.
@@ -81,6 +88,23 @@ def _host(data: Mapping[str, Any], posts: list[Any]) -> str | None:
     return None
 
 
+def _staff_posts(posts: list[Post], path: str) -> ParseWarning | None:
+    """One note naming every post that is not an ordinary reply (moderator actions, small actions,
+    whispers), so that they are reported rather than read as conversation unseen."""
+    found: dict[str, list[str]] = {kind: [] for kind in STAFF_TYPE_NAMES}
+    for post in posts:
+        kind = post.meta.get("post_type")
+        if isinstance(kind, str) and kind in found:
+            code = post.meta.get("action_code")
+            found[kind].append(f"{post.floor} ({code})" if code else str(post.floor))
+    parts = [f"{STAFF_TYPE_NAMES[kind]}: floor(s) {', '.join(floors)}"
+             for kind, floors in found.items() if floors]
+    total = sum(len(floors) for floors in found.values())
+    if not total:
+        return None
+    return ParseWarning("staff_posts", f"{total} post(s) are not ordinary replies: " + "; ".join(parts), path)
+
+
 def _status(raw: Mapping[str, Any], post_type: str) -> PostStatus:
     if raw.get("deleted_at") or raw.get("user_deleted"):
         return "deleted"
@@ -120,6 +144,9 @@ class DiscourseAdapter:
             if post is not None:
                 built.append(post)
         built.sort(key=lambda post: post.floor)
+        staff = _staff_posts(built, doc.path)
+        if staff is not None:
+            warnings.append(staff)
         host = _host(data, rows)
         title = _str(data.get("title")) or next((_str(raw.get("topic_slug")) for raw in rows), None)
         highest = _int(data.get("highest_post_number"), MAX_FLOOR)
@@ -169,9 +196,10 @@ class DiscourseAdapter:
         if not text and post_type in ("small_action", "moderator_action") and _str(raw.get("action_code")):
             text = f"[{raw['action_code']}]"  # a small action's only content is its code (closed.enabled, …)
         pid = str(raw["id"]) if _int(raw.get("id")) is not None else None
+        # a moderator post's answer is linked by the resolver, with evidence that says what it is
+        parent = id_of.get(reply_to) if reply_to is not None and post_type != "moderator_action" else None
         return Post(
-            floor=floor, pid=pid,
-            parent=id_of.get(reply_to) if reply_to is not None else None,
+            floor=floor, pid=pid, parent=parent,
             author=_str(raw.get("username")), uid=str(raw["user_id"]) if _int(raw.get("user_id")) else None,
             time=_time(raw.get("created_at")), status=_status(raw, post_type),
             text=text, html=cooked_html, quotes=quotes, smileys=body.smileys, images=body.images,

@@ -24,6 +24,9 @@ BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h
 CHROME_CLASSES = frozenset({"meta", "title", "quote-controls", "lightbox-meta"})
 #: ``:smile:`` → ``[s:smile]`` (threadscope.text.SMILEY_TOKEN).
 EMOJI_NAME = re.compile(r"^:([^:\s]{1,40}):$")
+#: The quote header's text when the aside has no ``data-username`` (older cooked HTML, e.g. the
+#: Urho3D topic 5254 sample's post 6: ``<div class="title">… weitjong:</div>``): the name before ":".
+QUOTE_TITLE_NAME = re.compile(r"^\s*([^\s:][^:\n]{0,60}?)\s*:\s*$")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -120,9 +123,16 @@ class _Walker:
         post_number = int(number) if number and number.isdigit() and len(number) < 10 else None
         body = next(el.iter("blockquote"), None)
         excerpt = _tidy(body.text_content()) if body is not None else ""
-        self.quotes.append(Quote(author=el.get("data-username"), time=None, pid=None, excerpt=excerpt))
+        author = el.get("data-username") or _title_name(el)
+        self.quotes.append(Quote(author=author, time=None, pid=None, excerpt=excerpt))
         self.quoted.append((post_number, el.get("data-topic")))
         self.parts.append("\n")
+
+
+def _title_name(aside: etree._Element) -> str | None:
+    title = next((div for div in aside.iter("div") if "title" in _classes(div)), None)
+    match = QUOTE_TITLE_NAME.match(title.text_content()) if title is not None else None
+    return match.group(1) if match else None
 
 
 def read_cooked(html: str) -> Cooked:

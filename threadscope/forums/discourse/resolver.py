@@ -41,7 +41,8 @@ class DiscourseResolver:
         found: list[Link] = []
         reply_to = _number(meta.get("reply_to_post_number"))
         if reply_to is not None and post.parent is None:
-            found.append(self._to(thread, post, reply_to, "reply", f"reply_to_post_number {reply_to}"))
+            staff = "moderator post, " if meta.get("post_type") == "moderator_action" else ""
+            found.append(self._to(thread, post, reply_to, "reply", f"{staff}reply_to_post_number {reply_to}"))
         quoted = meta.get("quoted_post_numbers")
         for number in quoted if isinstance(quoted, (list, tuple)) else ():
             number = _number(number)
