@@ -104,7 +104,8 @@ def forum_lexicon() -> dict[str, float]:
             word, valence = line.split("\t")[:2]
             found[word.strip()] = float(valence)
         except ValueError as exc:  # a packaging bug, not user input
-            raise RuntimeError(f"{FORUM_LEXICON}:{number}: expected 'word<TAB>valence', got {line!r}") from exc
+            raise RuntimeError(f"{FORUM_LEXICON}:{number}: expected 'word<TAB>valence', "
+                               f"got {line!r}") from exc
     return found
 
 
