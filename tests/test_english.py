@@ -152,6 +152,9 @@ def test_forum_lexicon_changes_vader_only_in_our_instance() -> None:
     changes = english.forum_lexicon()
     assert changes["lol"] == 0 and changes["crashes"] < 0 and changes["banger"] > 0
     assert "lol" not in english._vader().lexicon and "lol" in SentimentIntensityAnalyzer().lexicon
+    # emoji: laughter carries no tone (as "lol"), eye-rolling is annoyance
+    assert english.forum_emoji()["\U0001F602"] == "" and english.forum_emoji()["\U0001F644"] == "annoyed"
+    assert [row[0] for row in english.score_sentiment(["\U0001F602", "Sure \U0001F644"])] == ["neu", "neg"]
 
 
 def test_english_keywords_leave_stop_words_out() -> None:

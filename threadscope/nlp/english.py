@@ -47,8 +47,9 @@ SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 MARKDOWN_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 #: Markdown quote lines ("> …") are the quoted post's words, not the author's (the guideline).
 QUOTE_LINE_RE = re.compile(r"^[ \t]*(?:>|&gt;).*$", re.MULTILINE)
-#: Forum changes to VADER's lexicon (``lexicons/vader-forum-en.tsv``; its comments say why).
+#: Forum changes to VADER's lexicon and to its reading of emoji (their comments say why).
 FORUM_LEXICON = "vader-forum-en.tsv"
+FORUM_EMOJI = "vader-forum-emoji-en.tsv"
 #: Sarcasm whose point is negative (the guideline: labelled by meaning): a positive score with one
 #: of these markers is read as negative ("yeah right", "/s", "what could possibly go wrong").
 SARCASM_RE = re.compile(
@@ -93,25 +94,39 @@ def clean(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").strip()
 
 
-def forum_lexicon() -> dict[str, float]:
-    """``lexicons/vader-forum-en.tsv``: word → valence (0 removes the word from VADER's lexicon)."""
-    text = resources.files(LEXICON_PACKAGE).joinpath(FORUM_LEXICON).read_text(encoding="utf-8")
-    found = {}
+def _table(name: str) -> list[tuple[int, str, str]]:
+    """(line number, key, value) of a two-column lexicon file, comments and blank lines skipped."""
+    text = resources.files(LEXICON_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    rows = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
+        if "\t" not in line:  # a packaging bug, not user input
+            raise RuntimeError(f"{name}:{number}: expected 'key<TAB>value', got {line!r}")
+        key, value = line.split("\t")[:2]
+        rows.append((number, key.strip(), value.strip()))
+    return rows
+
+
+def forum_lexicon() -> dict[str, float]:
+    """``lexicons/vader-forum-en.tsv``: word → valence (0 removes the word from VADER's lexicon)."""
+    found = {}
+    for number, word, valence in _table(FORUM_LEXICON):
         try:
-            word, valence = line.split("\t")[:2]
-            found[word.strip()] = float(valence)
+            found[word] = float(valence)
         except ValueError as exc:  # a packaging bug, not user input
-            raise RuntimeError(f"{FORUM_LEXICON}:{number}: expected 'word<TAB>valence', "
-                               f"got {line!r}") from exc
+            raise RuntimeError(f"{FORUM_LEXICON}:{number}: valence {valence!r} is not a number") from exc
     return found
+
+
+def forum_emoji() -> dict[str, str]:
+    """``lexicons/vader-forum-emoji-en.tsv``: emoji → the words VADER reads for it ("" = none)."""
+    return {emoji: reading for _, emoji, reading in _table(FORUM_EMOJI)}
 
 
 @cache
 def _vader() -> Any:
-    """VADER with the forum lexicon changes applied (to this instance's own lexicon dict)."""
+    """VADER with the forum changes applied (to this instance's own lexicon and emoji dicts)."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
@@ -120,6 +135,8 @@ def _vader() -> Any:
             analyzer.lexicon.pop(word, None)
         else:
             analyzer.lexicon[word] = valence
+    for emoji, reading in forum_emoji().items():
+        analyzer.emojis[emoji] = reading
     return analyzer
 
 
