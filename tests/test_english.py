@@ -28,10 +28,10 @@ ITEMS = ROOT / "tests" / "gold" / "en-replies" / "batch-en.items.jsonl"
 EN_GOLD = ROOT / "tests" / "gold" / "en-replies.json"
 SEED = ROOT / "samples" / "thread-agi-empire.md"
 #: Just under what the English scorers measure on the dev split of the English gold set (sentiment:
-#: forum-adapted VADER, first sentence + sentence mean, bands chosen on train: 0.503 macro-F1, was
+#: forum-adapted VADER, first sentence + sentence mean, bands chosen on train: 0.516 macro-F1, was
 #: 0.432 with plain VADER; English stance rules 0.505). The issue's targets are 0.55 / 0.45: stance
 #: meets it, sentiment does not yet (docs/languages.md).
-EN_SENTIMENT_F1 = 0.49
+EN_SENTIMENT_F1 = 0.50
 EN_STANCE_F1 = 0.49
 
 
@@ -144,6 +144,14 @@ def test_english_sentiment_sarcasm_and_quotes() -> None:
     assert english.score_sentiment(["> this is awful and stupid\nIt came out in 2015."])[0][0] == "neu"
     label, score, confidence = english.score_sentiment([""])[0]
     assert (label, score) == ("neu", 0.0) and confidence == 1.0
+
+
+def test_swearing_is_emphasis_in_praise_and_negative_when_aimed() -> None:
+    # round 2 train replies of r/IAmA 57dw9a (#89, #84): swearing that emphasises praise
+    assert english.score_sentiment(["what the shit, this AMA is too perfect...."])[0][0] == "pos"
+    assert english.score_sentiment(["You are just too fucking nice, also go Mystic"])[0][0] == "pos"
+    assert english.score_sentiment(["Fuck you"])[0][0] == "neg"
+    assert english.without_emphatic_swearing("Damn, this is awful") == "Damn, this is awful"
 
 
 def test_forum_lexicon_changes_vader_only_in_our_instance() -> None:

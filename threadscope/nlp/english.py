@@ -60,6 +60,12 @@ SARCASM_RE = re.compile(
 #: great job!"): sarcastic; alone ("Great job!") it is praise.
 SARCASTIC_CLOSING_RE = re.compile(r"^(?:great job|well done|thanks a lot|nice going|bravo)\b[\s!.]*$",
                                   re.IGNORECASE)
+#: Swearing words that are emphasis when the post praises (the guideline: "swearing used as emphasis
+#: of delight is pos": "Holy shit, … I love you, man!"): dropped from a post that has a positive
+#: word and no other negative one. Aimed ("This sub has turned to shit", "fuck you") they stay.
+EMPHATIC_SWEARING = frozenset({"shit", "fuck", "fucking", "fuckin", "damn", "goddamn", "hell", "crap", "wtf"})
+SWEARING_RE = re.compile(r"\b(?:" + "|".join(sorted(EMPHATIC_SWEARING)) + r")\b", re.IGNORECASE)
+WORD_RE = re.compile(r"[a-z][a-z']*")
 #: ``|score|`` given to a sarcastic post that VADER read as barely positive.
 SARCASM_FLOOR = 0.5
 
@@ -164,9 +170,21 @@ def sentence_compound(sentence: str) -> float:
     return compound * QUESTION_DAMPING if CLOSING_QUESTION_RE.search(sentence) else compound
 
 
+def without_emphatic_swearing(body: str) -> str:
+    """The post without its swearing words when they only emphasise praise (``EMPHATIC_SWEARING``)."""
+    if not SWEARING_RE.search(body):
+        return body
+    lexicon = _vader().lexicon
+    valences = [lexicon[word] for word in WORD_RE.findall(body.lower())
+                if word in lexicon and word not in EMPHATIC_SWEARING]
+    if valences and max(valences) >= 1 and min(valences) >= 0:
+        return SWEARING_RE.sub("", body)
+    return body
+
+
 def sentiment_parts(text: str) -> tuple[list[float], bool]:
     """Per-sentence compounds of the author's words, and whether a sarcasm marker reads them negative."""
-    body = clean(text)
+    body = without_emphatic_swearing(clean(text))
     parts = sentences(body)
     compounds = [sentence_compound(s) for s in parts]
     sarcastic = bool(SARCASM_RE.search(body)) or (
