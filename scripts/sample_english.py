@@ -2,6 +2,16 @@
 
     python scripts/sample_english.py --praw PRAW_GIT_DIR --discourse XERTROV_GIT_DIR \
         -o tests/gold/en-replies/batch-en.items.jsonl
+    python scripts/sample_english.py --round 2 --praw PRAW_GIT_DIR --asyncpraw ASYNCPRAW_GIT_DIR \
+        --urho3d URHO3D_GIT_DIR --exclude tests/gold/en-replies/batch-en.items.jsonl \
+        -o /work/labelling/en2/batch-en2.items.jsonl
+
+Round 2 (more items for the English gold set) adds: two more Reddit threads from the cassettes of
+praw-dev/asyncpraw (57dw9a r/IAmA, fjn0j9 r/pics), more replies of PRAW's three threads (none
+already in ``--exclude``), and replies from topics of SirNate0/Urho3D-Discourse-Archive
+(``posts/json/*.json``: full ``/t/SLUG/ID.json`` topics of discourse.urho3d.io, saved 2022).
+Threads of round 1 keep their split; a new thread's split comes from a hash of its key (about half
+dev), so dev threads are never tuned on.
 
 PRAW_GIT_DIR is a clone (git directory) of praw-dev/praw: its integration-test cassettes hold
 real Reddit API responses (``GET /comments/ID/`` = the two-element thread listing).
@@ -18,6 +28,7 @@ submission), or the Discourse post it quotes, else ``reply_to_post_number``, els
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -56,6 +67,29 @@ DEV_THREADS = frozenset({"reddit/n49rw", "reddit/3hahrw", "discourse/2144"})
 GONE = frozenset({"[deleted]", "[removed]", ""})
 BOT_AUTHORS = frozenset({"AutoModerator"})
 SEED = 10
+#: Round 2: asyncpraw cassettes holding other full threads (found by scanning every cassette for a
+#: ``GET /comments/ID/`` response with more than 60 comments: 57dw9a 143, fjn0j9 114).
+ASYNCPRAW_CASSETTES = (
+    ("tests/integration/cassettes/TestCommentForest.test_replace__on_direct_comment.json", 2),
+    ("tests/integration/cassettes/TestSubreddit.test_sticky.json", 2),
+)
+#: Round 2 draws: replies per asyncpraw thread, more per PRAW thread, Urho3D topics and replies per
+#: topic (many topics of a few replies: the split by thread then means something).
+ROUND2_PER_NEW_REDDIT_THREAD = 60
+ROUND2_PER_OLD_REDDIT_THREAD = 30
+ROUND2_URHO3D_TOPICS = 70
+ROUND2_PER_URHO3D_TOPIC = 3
+URHO3D_FORUM = "discourse.urho3d.io"
+#: Threads of round 1 keep their split (DEV_THREADS); the others are dev when this hash bit is set.
+TRAIN_THREADS = frozenset({"reddit/fo7p5b", "discourse/2108"})
+
+
+def split_of(thread_key: str) -> str:
+    if thread_key in DEV_THREADS:
+        return "dev"
+    if thread_key in TRAIN_THREADS:
+        return "train"
+    return "dev" if hashlib.sha1(thread_key.encode()).digest()[0] % 2 else "train"
 
 
 def _git_show(git_dir: Path, path: str) -> str:
@@ -78,9 +112,12 @@ def _reddit_own_words(body: str) -> str:
     return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">")).strip()
 
 
-def reddit_items(git_dir: Path, rng: random.Random) -> Iterator[dict[str, Any]]:
+def reddit_items(git_dir: Path, rng: random.Random, *,
+                 cassettes: tuple[tuple[str, int], ...] = REDDIT_CASSETTES,
+                 per_thread: int = PER_REDDIT_THREAD, exclude: frozenset[str] = frozenset(),
+                 repo: str = "praw-dev/praw") -> Iterator[dict[str, Any]]:
     commit = _head(git_dir)
-    for path, index in REDDIT_CASSETTES:
+    for path, index in cassettes:
         interaction = json.loads(_git_show(git_dir, path))["interactions"][index]
         listing = json.loads(interaction["response"]["body"]["string"])
         submission = listing[0]["data"]["children"][0]["data"]
@@ -105,10 +142,11 @@ def reddit_items(git_dir: Path, rng: random.Random) -> Iterator[dict[str, Any]]:
         for comment in comments:
             text, parent = texts[comment["name"]], comment["parent_id"]
             if (text in GONE or comment["body"] in GONE or comment.get("author") in BOT_AUTHORS
-                    or texts.get(parent, "") in GONE or parent not in texts):
+                    or texts.get(parent, "") in GONE or parent not in texts
+                    or f"reddit/{thread_id}#{floors[comment['name']]}" in exclude):
                 continue
             candidates.append(comment)
-        for comment in sorted(rng.sample(candidates, min(PER_REDDIT_THREAD, len(candidates))),
+        for comment in sorted(rng.sample(candidates, min(per_thread, len(candidates))),
                               key=lambda c: floors[c["name"]]):
             parent = comment["parent_id"]
             is_op = parent.startswith("t3_")
@@ -117,8 +155,7 @@ def reddit_items(git_dir: Path, rng: random.Random) -> Iterator[dict[str, Any]]:
                    "target_kind": "op" if is_op else "reply", "target_floor": 1 if is_op else floors[parent],
                    "target": _cut(texts[parent], TARGET_CHARS),
                    "text": _cut(texts[comment["name"]], REPLY_CHARS),
-                   "split": "dev" if f"reddit/{thread_id}" in DEV_THREADS else "train",
-                   "source": f"praw-dev/praw/{path}@{commit}"}
+                   "split": split_of(f"reddit/{thread_id}"), "source": f"{repo}/{path}@{commit}"}
 
 
 def _discourse_own_words(cooked: str) -> tuple[str, int | None]:
@@ -169,16 +206,70 @@ def discourse_items(git_dir: Path) -> Iterator[dict[str, Any]]:
                    "source": f"XertroV/discourse-rss-auto-archive-linked-content/{sources[number]}@{commit}"}
 
 
+def urho3d_items(git_dir: Path, rng: random.Random) -> Iterator[dict[str, Any]]:
+    """Replies of random Urho3D forum topics (full topic JSON, one file per topic)."""
+    commit = _head(git_dir)
+    listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", "HEAD",
+                              "posts/json"], check=True, capture_output=True, text=True).stdout.split()
+    taken = 0
+    for path in rng.sample(sorted(listing), len(listing)):
+        if taken == ROUND2_URHO3D_TOPICS:
+            return
+        topic = json.loads(_git_show(git_dir, path))
+        posts = {p["post_number"]: p for p in topic["post_stream"]["posts"] if p.get("post_type", 1) == 1}
+        own = {n: _discourse_own_words(p["cooked"]) for n, p in posts.items()}
+        key = f"urho3d/{topic['id']}"
+        candidates = []
+        for number in sorted(posts):
+            if number == 1:
+                continue
+            text, quoted = own[number]
+            reply_to = posts[number].get("reply_to_post_number")
+            kind, target = (("quote", quoted) if quoted is not None and quoted != number
+                            else ("reply", reply_to) if reply_to else ("op", 1))
+            if text and target in own and own[target][0]:
+                candidates.append((number, kind, target, text))
+        if not candidates:
+            continue  # a topic without replies
+        taken += 1
+        for number, kind, target, text in sorted(rng.sample(candidates, min(ROUND2_PER_URHO3D_TOPIC,
+                                                                            len(candidates)))):
+            yield {"id": f"{key}#{number}", "board": URHO3D_FORUM, "title": topic.get("title", ""),
+                   "floor": number, "target_kind": kind, "target_floor": target,
+                   "target": _cut(own[target][0], TARGET_CHARS), "text": _cut(text, REPLY_CHARS),
+                   "split": split_of(key), "source": f"SirNate0/Urho3D-Discourse-Archive/{path}@{commit}"}
+
+
+def round2_items(args: argparse.Namespace, rng: random.Random) -> list[dict[str, Any]]:
+    exclude = frozenset(json.loads(line)["id"] for path in args.exclude
+                        for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return [*reddit_items(args.asyncpraw, rng, cassettes=ASYNCPRAW_CASSETTES,
+                          per_thread=ROUND2_PER_NEW_REDDIT_THREAD, repo="praw-dev/asyncpraw"),
+            *reddit_items(args.praw, rng, per_thread=ROUND2_PER_OLD_REDDIT_THREAD, exclude=exclude),
+            *urho3d_items(args.urho3d, rng)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--praw", type=Path, required=True, help="git directory of praw-dev/praw")
-    parser.add_argument("--discourse", type=Path, required=True,
-                        help="git directory of XertroV/discourse-rss-auto-archive-linked-content")
+    parser.add_argument("--discourse", type=Path,
+                        help="git directory of XertroV/discourse-rss-auto-archive-linked-content (round 1)")
+    parser.add_argument("--round", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--asyncpraw", type=Path, help="git directory of praw-dev/asyncpraw (round 2)")
+    parser.add_argument("--urho3d", type=Path,
+                        help="git directory of SirNate0/Urho3D-Discourse-Archive (round 2)")
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[], help="items files already sampled")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args()
-    rng = random.Random(SEED)
-    items = [*reddit_items(args.praw, rng), *discourse_items(args.discourse)]
+    needed = ("discourse",) if args.round == 1 else ("asyncpraw", "urho3d")
+    if missing := [name for name in needed if getattr(args, name) is None]:
+        parser.error(f"round {args.round} needs --{' --'.join(missing)}")
+    rng = random.Random(SEED + args.round - 1)
+    if args.round == 1:
+        items = [*reddit_items(args.praw, rng), *discourse_items(args.discourse)]
+    else:
+        items = round2_items(args, rng)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with args.output.open("w", encoding="utf-8") as out:
         for item in items:

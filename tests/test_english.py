@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ITEMS = ROOT / "tests" / "gold" / "en-replies" / "batch-en.items.jsonl"
 EN_GOLD = ROOT / "tests" / "gold" / "en-replies.json"
 SEED = ROOT / "samples" / "thread-agi-empire.md"
-#: Just under what the English scorers measure on the dev split of the English gold set (VADER
-#: with the train-chosen band: sentiment 0.432 macro-F1; English stance rules 0.505). The issue's
-#: targets are 0.55 / 0.45: stance meets it, sentiment does not yet (see docs/quality.md).
-EN_SENTIMENT_F1 = 0.42
+#: Just under what the English scorers measure on the dev split of the English gold set (sentiment:
+#: forum-adapted VADER, first sentence + sentence mean, bands chosen on train: 0.516 macro-F1, was
+#: 0.432 with plain VADER; English stance rules 0.505). The issue's targets are 0.55 / 0.45: stance
+#: meets it, sentiment does not yet (docs/languages.md).
+EN_SENTIMENT_F1 = 0.50
 EN_STANCE_F1 = 0.49
 
 
@@ -115,6 +116,53 @@ def test_english_stance_cues(text: str, target: str, label: str) -> None:
     result = english.stance_of(StanceInput(text=text, target_text=target, sentiment=0.0,
                                            target_sentiment=0.0))
     assert result.label == label, result
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # train items of tests/gold/en-replies.json that plain VADER (|compound| < 0.5 neu) got wrong
+    ("So, my app crashes instantly when I try voting...", "neg"),  # fo7p5b #245: "crashes" added
+    ("Tried to vote on this poll and crashed the Android app", "neg"),  # fo7p5b #457
+    ("The lack of response means I probably will never use this feature, unfortunately. "
+     "I'm an exclusive Reddit is Fun user", "neg"),  # fo7p5b #104: the opening sentence sets the tone
+    ("Firefox pocket does this pretty well, fyi", "neu"),  # fo7p5b #142: "pretty", "well" out
+    ("Banger quote here! Don’t think I’ve made that connection before.", "pos"),  # 2108 #50
+    ("Why does that worry you? Even if I agreed with you, I don’t see it as very worrying. Doesn’t "
+     "society have dozens of bigger problems, some much bigger?", "neu"),  # 2108 #54: questions damped
+    ("Yes, I agree.", "neu"),  # agreement is stance, not tone (the guideline)
+    ("lol", "neu"),  # laughter alone: the guideline's 哈哈 is neu
+])
+def test_english_sentiment_forum_rules(text: str, label: str) -> None:
+    assert english.score_sentiment([text])[0][0] == label
+
+
+def test_english_sentiment_sarcasm_and_quotes() -> None:
+    assert english.score_sentiment(["Great job!"])[0][0] == "pos"
+    # praise closing a post that is not positive reads as sarcasm (the form of reddit fo7p5b #395)
+    assert english.score_sentiment(["They broke the app again.\n\ngreat job!"])[0][0] == "neg"
+    assert english.score_sentiment(["Yeah right, that will surely help /s"])[0][0] == "neg"
+    # a Reddit quote line is the parent's words, not the author's
+    assert english.score_sentiment(["> this is awful and stupid\nIt came out in 2015."])[0][0] == "neu"
+    label, score, confidence = english.score_sentiment([""])[0]
+    assert (label, score) == ("neu", 0.0) and confidence == 1.0
+
+
+def test_swearing_is_emphasis_in_praise_and_negative_when_aimed() -> None:
+    # round 2 train replies of r/IAmA 57dw9a (#89, #84): swearing that emphasises praise
+    assert english.score_sentiment(["what the shit, this AMA is too perfect...."])[0][0] == "pos"
+    assert english.score_sentiment(["You are just too fucking nice, also go Mystic"])[0][0] == "pos"
+    assert english.score_sentiment(["Fuck you"])[0][0] == "neg"
+    assert english.without_emphatic_swearing("Damn, this is awful") == "Damn, this is awful"
+
+
+def test_forum_lexicon_changes_vader_only_in_our_instance() -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    changes = english.forum_lexicon()
+    assert changes["lol"] == 0 and changes["crashes"] < 0 and changes["banger"] > 0
+    assert "lol" not in english._vader().lexicon and "lol" in SentimentIntensityAnalyzer().lexicon
+    # emoji: laughter carries no tone (as "lol"), eye-rolling is annoyance
+    assert english.forum_emoji()["\U0001F602"] == "" and english.forum_emoji()["\U0001F644"] == "annoyed"
+    assert [row[0] for row in english.score_sentiment(["\U0001F602", "Sure \U0001F644"])] == ["neu", "neg"]
 
 
 def test_english_keywords_leave_stop_words_out() -> None:
