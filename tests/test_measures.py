@@ -7,6 +7,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import pytest
 
@@ -152,3 +153,12 @@ def test_betweenness_is_exact_on_small_graphs_and_estimated_past_the_threshold(
     assert estimated.attrs["betweenness"] == f"approximate (k=12, seed={measures.BETWEENNESS_SEED})"
     assert estimated.equals(measures.user_centrality(seed.users))  # seeded: repeatable
     assert estimated["betweenness"].idxmax() == 0  # the starter still bridges the thread
+
+
+@pytest.mark.parametrize("samples", [None, 5])
+def test_betweenness_equals_networkx(seed: ThreadGraph, vivid: ThreadGraph, samples: int | None) -> None:
+    """Our Brandes gives networkx's betweenness to the last bit, exact and sampled (seeded)."""
+    for graph in (seed.users, vivid.users):
+        ours = measures.betweenness(graph, k=samples, seed=measures.BETWEENNESS_SEED)
+        assert ours == nx.betweenness_centrality(graph, k=samples, seed=measures.BETWEENNESS_SEED)
+        assert any(value > 0 for value in ours.values())

@@ -10,6 +10,7 @@ to a post, not to the thread).
 
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
@@ -190,17 +191,19 @@ def reciprocity(users: nx.DiGraph) -> pd.DataFrame:
     return frame
 
 
-def exact_betweenness(graph: nx.DiGraph) -> dict[str, float]:
-    """``nx.betweenness_centrality(graph)`` (normalised, unweighted, endpoints excluded) with the
-    same values to the last bit: Brandes' algorithm in networkx's order of sources, neighbours
-    and accumulation, on integer-indexed lists instead of per-source dicts over every node, which
-    made it 4× slower on the user graphs of archive threads (a corpus computes one per thread)."""
+def betweenness(graph: nx.DiGraph, *, k: int | None = None, seed: int | None = None) -> dict[str, float]:
+    """``nx.betweenness_centrality(graph, k=k, seed=seed)`` (normalised, unweighted, endpoints
+    excluded; networkx 3.6's scaling of sampled sources) with the same values to the last bit:
+    Brandes' algorithm in networkx's order of sources, neighbours and accumulation, on
+    integer-indexed lists instead of per-source dicts over every node, which made it 4× slower
+    on the user graphs of archive threads (a corpus computes one per thread)."""
     nodes = list(graph)
+    n = len(nodes)
     index = {node: number for number, node in enumerate(nodes)}
     successors = [[index[w] for w in graph[node]] for node in nodes]
-    n = len(nodes)
+    sampled = None if k is None or k >= n else [index[node] for node in random.Random(seed).sample(nodes, k)]
     total = [0.0] * n
-    for source in range(n):
+    for source in range(n) if sampled is None else sampled:
         order: list[int] = []
         parents: dict[int, list[int]] = {source: []}
         paths = [0.0] * n
@@ -229,25 +232,32 @@ def exact_betweenness(graph: nx.DiGraph) -> dict[str, float]:
                 total[w] += dependency[w]
     if n <= 2:
         return dict.fromkeys(nodes, 0.0)
-    scale = 1 / ((n - 1) * (n - 2))
-    return {node: total[number] * scale for number, node in enumerate(nodes)}
+    pairs = n - 2  # targets other than the source and the node itself
+    if sampled is None:
+        scales = [1 / ((n - 1) * pairs)] * n
+    else:
+        # a sampled source cannot lie between itself and a target: its share has one source fewer
+        sources = set(sampled)
+        scales = [1 / ((len(sampled) - 1) * pairs) if number in sources else 1 / (len(sampled) * pairs)
+                  for number in range(n)]
+    return {node: total[number] * scales[number] for number, node in enumerate(nodes)}
 
 
 def _centrality_rows(users: nx.DiGraph) -> tuple[list[tuple[str, int, int, int, int, int, float]], str]:
     """``CENTRALITY_COLUMNS`` rows in node order, and how betweenness was computed."""
     method = "exact"
     if users.number_of_nodes() <= 2:
-        betweenness: dict[str, float] = {}
+        between: dict[str, float] = {}
     elif users.number_of_nodes() <= EXACT_BETWEENNESS_MAX_USERS:
-        betweenness = exact_betweenness(users)
+        between = betweenness(users)
     else:
         k = min(BETWEENNESS_SAMPLES, users.number_of_nodes())
-        betweenness = nx.betweenness_centrality(users, k=k, seed=BETWEENNESS_SEED)
+        between = betweenness(users, k=k, seed=BETWEENNESS_SEED)
         method = f"approximate (k={k}, seed={BETWEENNESS_SEED})"
     rows = [
         (user, data.get("posts", 0), users.out_degree(user, weight="weight"),
          users.in_degree(user, weight="weight"), users.out_degree(user), users.in_degree(user),
-         betweenness.get(user, 0.0))
+         between.get(user, 0.0))
         for user, data in users.nodes(data=True)
     ]
     return rows, method
