@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from threadscope.measures import DEBATE_MIN_TURNS
 from threadscope.report import figures as F
 from threadscope.report.page import Column, Fact, PageContent, render_page, table_data
 
@@ -136,7 +137,7 @@ def _heated_figure(heated: pd.DataFrame) -> F.FigureSpec | None:
                                                              strict=True)]
     fig = go.Figure(go.Bar(x=rows["disagreement_share"], y=names, orientation="h",
                            marker_color=F.STANCE_COLORS["disagree"],
-                           hovertext=[f"{n}<br>{d:.0%} disagree of {s} · {c} 对线 in {f} floors"
+                           hovertext=[f"{n}<br>{d:.0%} disagree of {s} · {c} exchanges in {f} floors"
                                       for n, d, s, c, f in zip(names, rows["disagreement_share"],
                                                                rows["stance_posts"], rows["debates"],
                                                                rows["floors"], strict=True)],
@@ -155,7 +156,7 @@ def _heated_table(heated: pd.DataFrame) -> str:
         return '<p class="note">No thread has enough posts with a stance to rank.</p>'
     esc = html.escape
     head = ("<tr><th>board</th><th>thread</th><th>floors</th><th>participants</th><th>disagree</th>"
-            "<th>对线</th><th>对线 / 100 floors</th></tr>")
+            "<th>exchanges (对线)</th><th>per 100 floors</th></tr>")
     rows = []
     for row in heated.itertuples(index=False):
         name = esc(str(row.title or row.key))
@@ -165,8 +166,10 @@ def _heated_table(heated: pd.DataFrame) -> str:
                    f"{row.debate_density:.1f}")
         cells = "".join(f'<td class="num">{value}</td>' for value in numbers)
         rows.append(f"<tr><td>{esc(str(row.board))}</td><td>{cell}</td>{cells}</tr>")
-    return ('<p class="caption note">Ranked by disagreement share, then 对线 density; a linked title opens '
-            f'the thread\'s own report.</p><table class="static">{head}{"".join(rows)}</table>')
+    return ('<p class="caption note">Ranked by disagreement share, then back-and-forth exchanges (two people '
+            f'answering each other in at least {DEBATE_MIN_TURNS} turns; 对线 on Stage1st) per 100 floors; '
+            'a linked title opens the thread\'s own report.</p>'
+            f'<table class="static">{head}{"".join(rows)}</table>')
 
 
 def render_corpus_report(data: CorpusReportData) -> str:
