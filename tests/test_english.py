@@ -126,13 +126,27 @@ def test_english_stance_cues(text: str, target: str, label: str) -> None:
      "I'm an exclusive Reddit is Fun user", "neg"),  # fo7p5b #104: the opening sentence sets the tone
     ("Firefox pocket does this pretty well, fyi", "neu"),  # fo7p5b #142: "pretty", "well" out
     ("Banger quote here! Don’t think I’ve made that connection before.", "pos"),  # 2108 #50
-    ("Why does that worry you? Even if I agreed with you, I don’t see it as very worrying. Doesn’t "
-     "society have dozens of bigger problems, some much bigger?", "neu"),  # 2108 #54: questions damped
+    ("Alright, makes sense. Thanks!", "pos"),  # urho3d 133 #5: thanks (the guideline's pos)
+    ("Thanks mate.\nI never saw that coming. That will teach me to mess around with xml files manually "
+     "and not use the editor .", "pos"),  # urho3d 4777 #3: thanks not diluted by the sentences after
+    ("I think the problem was that I forgot to check the URHO3D_64BIT option. Doh.", "neu"),  # 1146 #5
+    ("Well done! An interesting concept.", "pos"),  # urho3d 1974 #3: "well" is out, "well done" praise
+    ("Too much awesome...should have sent a poet.", "pos"),  # 57dw9a #79: glued ellipsis
     ("Yes, I agree.", "neu"),  # agreement is stance, not tone (the guideline)
     ("lol", "neu"),  # laughter alone: the guideline's 哈哈 is neu
 ])
 def test_english_sentiment_forum_rules(text: str, label: str) -> None:
     assert english.score_sentiment([text])[0][0] == label
+
+
+def test_questions_are_damped_and_thanks_to_is_not_thanks() -> None:
+    # discourse 2108 #54 (train): a question keeps half of its compound
+    question, statement = "Why does that worry you?", "That does worry you."
+    assert english.sentence_compound(question) == pytest.approx(
+        english.QUESTION_DAMPING * english.sentence_compound(statement), abs=1e-9)
+    assert not english.GRATITUDE_RE.match("Thanks to the new layout it crashes")
+    assert not english.GRATITUDE_RE.match("Oh thank god I thought nobody was going to acknowledge it")
+    assert english.GRATITUDE_RE.match("ok thx")
 
 
 def test_english_sentiment_sarcasm_and_quotes() -> None:
