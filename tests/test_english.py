@@ -111,6 +111,12 @@ def test_english_thread_scores_and_snownlp_note() -> None:
     ("That's not true, it came out in 2015.", "It came out in 2017", "disagree"),
     ("Wouldn't the false data caused by people randomly selecting an option be an issue?",
      "Polls give you data", "neutral"),  # reddit fo7p5b #4: "false" inside a question
+    # round 2 train replies (reddit 57dw9a, fo7p5b; discourse 2108): forms added to the cue file
+    ("nooo Chris! Team Valor!", "Team Mystic is the best team", "disagree"),
+    ("Tell that to the traffic stats of most subs these days.", "Nobody uses old reddit", "disagree"),
+    ("this person gets it. It's all about data collection.", "This is about selling data", "agree"),
+    ("You’re probably right. I have some personal second hand experience", "It is rare", "agree"),
+    ("noon works for me", "When should we meet?", "neutral"),
 ])
 def test_english_stance_cues(text: str, target: str, label: str) -> None:
     result = english.stance_of(StanceInput(text=text, target_text=target, sentiment=0.0,
