@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ITEMS = ROOT / "tests" / "gold" / "en-replies" / "batch-en.items.jsonl"
 EN_GOLD = ROOT / "tests" / "gold" / "en-replies.json"
 SEED = ROOT / "samples" / "thread-agi-empire.md"
-#: Just under what the English scorers measure on the dev split of the English gold set (sentiment:
-#: forum-adapted VADER, first sentence + sentence mean, bands chosen on train: 0.516 macro-F1, was
-#: 0.432 with plain VADER; English stance rules 0.505). The issue's targets are 0.55 / 0.45: stance
-#: meets it, sentiment does not yet (docs/languages.md).
-EN_SENTIMENT_F1 = 0.50
-EN_STANCE_F1 = 0.49
+#: Just under what the English scorers measure on the dev split of the English gold set (356 replies
+#: of 40 threads, both labelling rounds; docs/languages.md): sentiment 0.567 macro-F1 (forum VADER by
+#: sentence, rules and bands chosen on train; the round-1 version measured 0.530 on this dev split),
+#: stance 0.469 (was 0.459). These floors are the issue's targets (0.55 / 0.45).
+EN_SENTIMENT_F1 = 0.55
+EN_STANCE_F1 = 0.45
 
 
 def _items() -> list[dict]:
