@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ITEMS = ROOT / "tests" / "gold" / "en-replies" / "batch-en.items.jsonl"
 EN_GOLD = ROOT / "tests" / "gold" / "en-replies.json"
 SEED = ROOT / "samples" / "thread-agi-empire.md"
-#: Just under what the English scorers measure on the dev split of the English gold set (sentiment:
-#: forum-adapted VADER, first sentence + sentence mean, bands chosen on train: 0.516 macro-F1, was
-#: 0.432 with plain VADER; English stance rules 0.505). The issue's targets are 0.55 / 0.45: stance
-#: meets it, sentiment does not yet (docs/languages.md).
-EN_SENTIMENT_F1 = 0.50
-EN_STANCE_F1 = 0.49
+#: Just under what the English scorers measure on the dev split of the English gold set (356 replies
+#: of 40 threads, both labelling rounds; docs/languages.md): sentiment 0.567 macro-F1 (forum VADER by
+#: sentence, rules and bands chosen on train; the round-1 version measured 0.530 on this dev split),
+#: stance 0.469 (was 0.459). These floors are the issue's targets (0.55 / 0.45).
+EN_SENTIMENT_F1 = 0.55
+EN_STANCE_F1 = 0.45
 
 
 def _items() -> list[dict]:
@@ -111,6 +111,12 @@ def test_english_thread_scores_and_snownlp_note() -> None:
     ("That's not true, it came out in 2015.", "It came out in 2017", "disagree"),
     ("Wouldn't the false data caused by people randomly selecting an option be an issue?",
      "Polls give you data", "neutral"),  # reddit fo7p5b #4: "false" inside a question
+    # round 2 train replies (reddit 57dw9a, fo7p5b; discourse 2108): forms added to the cue file
+    ("nooo Chris! Team Valor!", "Team Mystic is the best team", "disagree"),
+    ("Tell that to the traffic stats of most subs these days.", "Nobody uses old reddit", "disagree"),
+    ("this person gets it. It's all about data collection.", "This is about selling data", "agree"),
+    ("You’re probably right. I have some personal second hand experience", "It is rare", "agree"),
+    ("noon works for me", "When should we meet?", "neutral"),
 ])
 def test_english_stance_cues(text: str, target: str, label: str) -> None:
     result = english.stance_of(StanceInput(text=text, target_text=target, sentiment=0.0,
@@ -126,13 +132,27 @@ def test_english_stance_cues(text: str, target: str, label: str) -> None:
      "I'm an exclusive Reddit is Fun user", "neg"),  # fo7p5b #104: the opening sentence sets the tone
     ("Firefox pocket does this pretty well, fyi", "neu"),  # fo7p5b #142: "pretty", "well" out
     ("Banger quote here! Don’t think I’ve made that connection before.", "pos"),  # 2108 #50
-    ("Why does that worry you? Even if I agreed with you, I don’t see it as very worrying. Doesn’t "
-     "society have dozens of bigger problems, some much bigger?", "neu"),  # 2108 #54: questions damped
+    ("Alright, makes sense. Thanks!", "pos"),  # urho3d 133 #5: thanks (the guideline's pos)
+    ("Thanks mate.\nI never saw that coming. That will teach me to mess around with xml files manually "
+     "and not use the editor .", "pos"),  # urho3d 4777 #3: thanks not diluted by the sentences after
+    ("I think the problem was that I forgot to check the URHO3D_64BIT option. Doh.", "neu"),  # 1146 #5
+    ("Well done! An interesting concept.", "pos"),  # urho3d 1974 #3: "well" is out, "well done" praise
+    ("Too much awesome...should have sent a poet.", "pos"),  # 57dw9a #79: glued ellipsis
     ("Yes, I agree.", "neu"),  # agreement is stance, not tone (the guideline)
     ("lol", "neu"),  # laughter alone: the guideline's 哈哈 is neu
 ])
 def test_english_sentiment_forum_rules(text: str, label: str) -> None:
     assert english.score_sentiment([text])[0][0] == label
+
+
+def test_questions_are_damped_and_thanks_to_is_not_thanks() -> None:
+    # discourse 2108 #54 (train): a question keeps half of its compound
+    question, statement = "Why does that worry you?", "That does worry you."
+    assert english.sentence_compound(question) == pytest.approx(
+        english.QUESTION_DAMPING * english.sentence_compound(statement), abs=1e-9)
+    assert not english.GRATITUDE_RE.match("Thanks to the new layout it crashes")
+    assert not english.GRATITUDE_RE.match("Oh thank god I thought nobody was going to acknowledge it")
+    assert english.GRATITUDE_RE.match("ok thx")
 
 
 def test_english_sentiment_sarcasm_and_quotes() -> None:

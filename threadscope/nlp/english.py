@@ -26,20 +26,24 @@ from threadscope.text import URL_IN_TEXT
 
 #: Sentiment = ``FIRST_WEIGHT`` × the first sentence's compound + the rest × the mean over all
 #: sentences. VADER's compound of a whole post saturates with length (a 400-character argument with
-#: a few mild words scores ±0.9); a reply's tone is mostly set in its opening sentence (train CV of
-#: scripts/tune_english.py: whole-post compound 0.36 macro-F1, sentence mean 0.45, first sentence
-#: 0.46, this mix 0.46-0.50).
-FIRST_WEIGHT = 0.75
+#: a few mild words scores ±0.9), so sentences are scored one by one. Round 1's train split (129
+#: items) favoured the opening sentence (0.75); on the 307 agreed train items of both rounds the
+#: opening sentence often only greets or sets context ("Holy shit, the king of the nerds has entered
+#: the game. I love you, man!") and scripts/tune_english.py chose 0.25.
+FIRST_WEIGHT = 0.25
 #: Score at or above ``POS_BAND`` is ``pos``, at or below ``-NEG_BAND`` ``neg``, else ``neu``. Chosen by
-#: ``scripts/tune_english.py`` on the train split of tests/gold/en-replies.json (dev never tuned on):
-#: forum complaints are worded mildly ("Fix the search", "that's a major UX issue") and the
-#: guideline calls them ``neg``, while mildly warm words are common in neutral replies, so the
-#: negative cut is nearer zero than the positive one.
-NEG_BAND = 0.25
-POS_BAND = 0.35
+#: ``scripts/tune_english.py`` on the train split of tests/gold/en-replies.json (dev never tuned on;
+#: 5 × 5 folds grouped by thread: 0.566 macro-F1): forum complaints are worded mildly ("Fix the
+#: search", "that's a major UX issue") and the guideline calls them ``neg``, so any clearly negative
+#: word tips a reply to ``neg``, while mildly warm words are common in neutral replies.
+NEG_BAND = 0.1
+POS_BAND = 0.25
 #: A sentence whose closing words ask keeps this share of its compound (a question asks, it rarely
-#: judges; the Chinese scorer's QUESTION_DAMPING).
-QUESTION_DAMPING = 0.5
+#: judges; the Chinese scorer's QUESTION_DAMPING). 0.5 before round 2; with the narrow ``NEG_BAND``
+#: half a mild word still made questions ``neg`` ("Do you ever say something thoughtless or
+#: idiotic?", gold neu); train CV (5 × 5 grouped folds): 0.5 → 0.559, 0.25 → 0.566, 0 → 0.568. A
+#: quarter keeps strongly worded rhetorical questions (the guideline's 这也能叫游戏？) negative.
+QUESTION_DAMPING = 0.25
 CLOSING_QUESTION_RE = re.compile(r"\?[\s.!)\"']*$")
 #: Sentences: split after ., ! or ? followed by space, and at line breaks.
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -66,6 +70,20 @@ SARCASTIC_CLOSING_RE = re.compile(r"^(?:great job|well done|thanks a lot|nice go
 EMPHATIC_SWEARING = frozenset({"shit", "fuck", "fucking", "fuckin", "damn", "goddamn", "hell", "crap", "wtf"})
 SWEARING_RE = re.compile(r"\b(?:" + "|".join(sorted(EMPHATIC_SWEARING)) + r")\b", re.IGNORECASE)
 WORD_RE = re.compile(r"[a-z][a-z']*")
+#: An ellipsis glued to the next word ("Too much awesome...should have sent a poet") hides both words
+#: from VADER, which splits on spaces only: a space is put after it.
+GLUED_ELLIPSIS_RE = re.compile(r"(\.{2,}|…)(?=[A-Za-z])")
+#: Praise phrases whose words the forum lexicon takes out ("well" is a discourse word): read as the
+#: one word VADER scores for them.
+PRAISE_PHRASES = {re.compile(r"\bwell done\b", re.IGNORECASE): "bravo"}
+#: A sentence that opens with thanks ("Thanks mate.", "Alright, makes sense. Thanks!", "Thanks Lasse -
+#: on Windows it now works …") is the guideline's ``pos`` ("praise, thanks"); VADER gives "thanks" 1.9,
+#: a compound near 0.45 that the other sentences of a help-thread reply dilute to ``neu`` (train split:
+#: 5 of the 9 ``pos`` replies that thank were read ``neu``). Such a sentence counts ``GRATITUDE_COMPOUND``.
+#: "Thanks to …" (because of) and "thank god" (relief) are not thanks.
+GRATITUDE_RE = re.compile(r"^\W*(?:(?:ok|okay|alright|great|cool|awesome|perfect)\W+)?"
+                          r"(?:many thanks|thanks|thank you|thx|ty)\b(?!\s+(?:to|god)\b)", re.IGNORECASE)
+GRATITUDE_COMPOUND = 0.7
 #: ``|score|`` given to a sarcastic post that VADER read as barely positive.
 SARCASM_FLOOR = 0.5
 
@@ -165,8 +183,13 @@ def sentences(body: str) -> list[str]:
 
 
 def sentence_compound(sentence: str) -> float:
-    """VADER's compound of one sentence, damped when it closes with a question."""
+    """VADER's compound of one sentence, damped when it closes with a question; thanks count
+    ``GRATITUDE_COMPOUND``."""
+    for phrase, word in PRAISE_PHRASES.items():
+        sentence = phrase.sub(word, sentence)
     compound = float(_vader().polarity_scores(sentence)["compound"])
+    if GRATITUDE_RE.match(sentence):
+        compound = max(compound, GRATITUDE_COMPOUND)
     return compound * QUESTION_DAMPING if CLOSING_QUESTION_RE.search(sentence) else compound
 
 
@@ -184,7 +207,7 @@ def without_emphatic_swearing(body: str) -> str:
 
 def sentiment_parts(text: str) -> tuple[list[float], bool]:
     """Per-sentence compounds of the author's words, and whether a sarcasm marker reads them negative."""
-    body = without_emphatic_swearing(clean(text))
+    body = without_emphatic_swearing(GLUED_ELLIPSIS_RE.sub(r"\1 ", clean(text)))
     parts = sentences(body)
     compounds = [sentence_compound(s) for s in parts]
     sarcastic = bool(SARCASM_RE.search(body)) or (
