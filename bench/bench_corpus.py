@@ -158,8 +158,10 @@ def main() -> None:
                         f"{posts / cpu:,.0f} posts per CPU-second; peak RSS {memory.peak / 2**20:,.0f} MiB; "
                         f"load {os.getloadavg()[0]:.1f}")
                 if mode != "parse":
+                    # without a parse run (a year), the rows are checked against the floors analysed
+                    reference, name = (parsed_total, "parse") if parsed_total else (posts, "floors analysed")
                     line += (f"; re-run skipped {skipped}/{len(sources)}; posts rows {rows:,}"
-                             f"{' = parse' if rows == parsed_total else f' vs parse {parsed_total}'}"
+                             f"{f' = {name}' if rows == reference else f' vs {name} {reference:,}'}"
                              f"; failed {failed}")
                 print(line, flush=True)
         for mode in args.modes.split(","):
