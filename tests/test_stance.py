@@ -98,7 +98,7 @@ def test_meta_words_need_to_point_at_the_post() -> None:
 def test_frame_columns_and_versions(frame) -> None:
     assert tuple(frame.reset_index().columns) == SCORE_COLUMNS
     assert frame.attrs["scorers"] == (
-        "custom (script+wordlist-language/1+char123-lr+s1-lexicon/2+s1-stance-rules/3)")
+        "custom (script+wordlist-language/1+char123-lr+s1-lexicon/3+s1-stance-rules/4)")
     assert score_thread(load_thread([SEED]), snownlp=False).attrs["scorers"] == (
         "threadscope-default/2 (script+wordlist-language/1+s1-sentiment-lr/1+s1-stance-lr/1)")
     assert frame.loc[1, "stance"] is None or frame.loc[1, "stance"] != frame.loc[1, "stance"]  # OP: none

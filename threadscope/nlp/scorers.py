@@ -106,7 +106,9 @@ class LanguageScorer:
 
 class SentimentScorer:
     name = "char123-lr+s1-lexicon"
-    version = "2"  # 2: no forum shift, short-post and question calibration, slang additions/removals
+    # 2: no forum shift, short-post and question calibration, slang additions/removals;
+    # 3: English posts by the forum-adapted VADER of nlp.english (sentence weights, train cut-offs)
+    version = "3"
     columns = ("sentiment", "sentiment_score", "sentiment_confidence")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
@@ -150,8 +152,9 @@ class SnowNLPScorer:
 class StanceScorer:
     name = "s1-stance-rules"
     # 2: clause-position cues, questions/answers, contrast, calibrated confidence;
-    # 3: replies to the OP that do not push back agree (no OP polarity alignment), shared questions
-    version = "3"
+    # 3: replies to the OP that do not push back agree (no OP polarity alignment), shared questions;
+    # 4: English stance forms of nlp.english taken from the train replies
+    version = "4"
     columns = ("stance", "stance_confidence", "stance_op")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
