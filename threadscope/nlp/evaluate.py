@@ -217,7 +217,9 @@ def _item_thread(key: str, items: Sequence[dict[str, Any]]) -> tuple[Thread, dic
                           is_op=item.get("target_kind") == "op"))
         posts.append(Post(floor=2 * k, text=item.get("text") or ""))
         targets[2 * k - 1], targets[2 * k] = None, 2 * k - 1
-    return Thread(forum="gold", tid=key, title=None, sources=(), posts=tuple(posts)), targets
+    # the source thread's title, when the items carry it (the stance model reads the thread type)
+    title = next((str(i["title"]) for i in items if i.get("title")), None)
+    return Thread(forum="gold", tid=key, title=title, sources=(), posts=tuple(posts)), targets
 
 
 def evaluate_items(gold_path: Path, *, split: str | None = "dev", snownlp: bool = True,
