@@ -195,8 +195,19 @@ def _pair_parts(pairs: Sequence[Pair], extras: Sequence[str]) -> list:
     parts = []
     for number, extra in enumerate(extras, start=BASE_NAMESPACES):
         if extra == "title":  # the thread's type: episode, news, question, argument thread
-            titles = [START + normalize(p.title) + END for p in pairs]
-            parts.append(_sparse(titles, number, orders=(1, 2), scale=0.5))
+            # a thread's pairs share one title: its n-grams once, repeated for each pair
+            index: dict[str, int] = {}
+            of_pair = np.array([index.setdefault(p.title, len(index)) for p in pairs], dtype=np.int64)
+            doc, col, val = _sparse([START + normalize(t) + END for t in index], number, orders=(1, 2),
+                                    scale=0.5)
+            order = np.argsort(doc, kind="stable")
+            doc, col, val = doc[order], col[order], val[order]
+            counts = np.bincount(doc, minlength=len(index))
+            starts = np.cumsum(counts) - counts
+            lengths = counts[of_pair]
+            first = np.repeat(starts[of_pair] - (np.cumsum(lengths) - lengths), lengths)
+            rows = first + np.arange(int(lengths.sum()))
+            parts.append((np.repeat(np.arange(len(pairs)), lengths), col[rows], val[rows]))
         else:
             raise ValueError(f"unknown stance feature namespace {extra!r}")
     return parts
