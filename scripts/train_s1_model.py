@@ -19,9 +19,11 @@ Archives: clone the public ``TomoeMami/S1PlainTextArchive2022`` and ``…2023`` 
 
 Training needs numpy, scipy and scikit-learn (GroupKFold; inference is numpy only). Fixed seed:
 the same archives and labelled file give the same model files. Time on this machine (2 cores
-shared with other jobs, load ~8): corpus 16 min (4,984 files, 1.48 million posts), smiley model
-1 min, vectors 2.5 min, the two classifiers 11 min: about 30 minutes. Peak memory ~4 GB (vectors).
-``--report`` prints the dev tables of docs/quality.md.
+shared with other jobs, load ~5): corpus 22 min (4,984 files, 1.48 million posts), smiley model
+2 min, vectors 8 min, the two classifiers 4 min (sentiment 2-fold CV + fit 18 s, stance 5-fold
+CV + fit 3.5 min): about 35 minutes from nothing, 4 minutes with ``--work`` kept (corpus, vectors
+and smiley model reused). Peak memory ~4 GB (vectors), 1 GB for the fit stage. ``--report``
+prints the dev tables of docs/quality.md.
 """
 
 from __future__ import annotations
