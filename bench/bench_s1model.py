@@ -30,14 +30,15 @@ REPEATS = 3
 
 def main() -> None:
     from threadscope import load_thread
+    from threadscope.links import primary_targets, resolve_links
     from threadscope.nlp import s1model
-    from threadscope.nlp.scorers import primary_targets, score_thread
+    from threadscope.nlp.scorers import score_thread
 
     paths = sys.argv[1:] or DEFAULT
     if not paths:
         sys.exit("no thread given and ../shared/fixtures/s1-text/1336720* is missing")
     thread = load_thread(paths[0] if len(paths) == 1 else paths)
-    targets = primary_targets(thread)
+    targets = primary_targets(thread, resolve_links(thread))
     scorers = [s1model.S1SentimentScorer(), s1model.S1StanceScorer()]
     started = time.perf_counter()
     s1model.load_sentiment(), s1model.load_stance()

@@ -6,10 +6,11 @@ Stages (the corpus is cached under ``--work``, default ``.s1-train/``; delete it
    archives (``threadscope.load_thread``). Threads of the labelled dev split are skipped, so the
    unlabelled text never contains a dev thread. The 2024 archive is held out and refused.
 2. ``vectors`` and ``distant``: domain knowledge from the unlabelled posts (see the functions).
-3. ``fit``: classifiers on the labelled train split of ``tests/gold/s1-replies.json``. Sentiment's
-   per-class logit biases and confidence temperature are chosen on out-of-fold predictions of a
-   2-fold grouped-by-thread cross-validation inside train; stance's (3 biases + 1 temperature,
-   nothing else) on the dev split, which is therefore slightly optimistic for stance.
+3. ``fit``: classifiers on the labelled train split of ``tests/gold/s1-replies.json``. Each
+   model's per-class logit biases and confidence temperature are chosen on out-of-fold predictions
+   of a grouped-by-thread cross-validation inside train (sentiment 2 folds, stance 5 folds); the
+   dev split is only measured, nothing is tuned on it. The vectors and the smiley model are cached
+   in ``--work`` too (``s1-shared.npz``, keyed by the corpus file and their parameters).
 
 Archives: clone the public ``TomoeMami/S1PlainTextArchive2022`` and ``…2023`` (GitHub), e.g. to
 ``/work/archives/2022`` and ``/work/archives/2023``, then::
@@ -18,9 +19,11 @@ Archives: clone the public ``TomoeMami/S1PlainTextArchive2022`` and ``…2023`` 
 
 Training needs numpy, scipy and scikit-learn (GroupKFold; inference is numpy only). Fixed seed:
 the same archives and labelled file give the same model files. Time on this machine (2 cores
-shared with other jobs, load ~8): corpus 16 min (4,984 files, 1.48 million posts), smiley model
-1 min, vectors 2.5 min, the two classifiers 11 min: about 30 minutes. Peak memory ~4 GB (vectors).
-``--report`` prints the dev tables of docs/quality.md.
+shared with other jobs, load ~5): corpus 22 min (4,984 files, 1.48 million posts), smiley model
+2 min, vectors 8 min, the two classifiers 4 min (sentiment 2-fold CV + fit 18 s, stance 5-fold
+CV + fit 3.5 min): about 35 minutes from nothing, 4 minutes with ``--work`` kept (corpus, vectors
+and smiley model reused). Peak memory ~4 GB (vectors), 1 GB for the fit stage. ``--report``
+prints the dev tables of docs/quality.md.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from threadscope.nlp.s1model import NS
+from threadscope.nlp.s1model import NS, STANCE_EXTRAS
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "s1-replies.json"
@@ -127,14 +130,20 @@ class Softmax:
         return np.asarray(x @ self.coef_.T) + self.intercept_
 
 
-def fit_lr(x, y: np.ndarray, c: float, start: Softmax | None = None) -> Softmax:
+def fit_lr(x, y: np.ndarray, c: float, weights: np.ndarray | None = None) -> Softmax:
     """Multinomial logistic regression, L2 penalty ``1/c`` on the summed loss (scikit-learn's C),
-    fitted with L-BFGS from zeros (deterministic)."""
-    from scipy import optimize
-
+    fitted with L-BFGS from zeros (deterministic). ``weights``: per-class loss weights."""
+    # columns no training row uses keep weight 0 under the L2 penalty, and n-grams of a single
+    # row mostly memorise it: fit only columns of >= MIN_ROWS rows (the optimizer's cost is
+    # linear in the columns, and most hashed buckets are empty or seen once)
+    full = x.shape[1]
+    used = np.flatnonzero(np.diff(x.tocsc().indptr) >= MIN_ROWS)
+    x = x[:, used]
     d = x.shape[1]
     k = int(y.max()) + 1
     target = np.eye(k)[y]
+    if weights is not None:
+        target = target * weights[y][:, None]
     xt = x.T.tocsr()
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
@@ -142,25 +151,79 @@ def fit_lr(x, y: np.ndarray, c: float, start: Softmax | None = None) -> Softmax:
         z = x @ w + b
         z -= z.max(axis=1, keepdims=True)
         logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        err = np.exp(logp) - target
+        err = np.exp(logp) * target.sum(axis=1, keepdims=True) - target
         value = -(target * logp).sum() + 0.5 * (w * w).sum() / c
         grad = np.concatenate([(xt @ err + w / c).ravel(), err.sum(axis=0)])
         return value, grad
 
-    result = optimize.minimize(loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B",
-                               options={"maxiter": 150, "gtol": 1e-3})
-    w = result.x[: d * k].reshape(d, k)
-    return Softmax(coef_=w.T.copy(), intercept_=result.x[d * k:].copy())
+    params = lbfgs(loss, np.zeros(d * k + k), maxiter=MAX_ITER, gtol=1e-3)
+    w = np.zeros((full, k))
+    w[used] = params[: d * k].reshape(d, k)
+    return Softmax(coef_=w.T.copy(), intercept_=params[d * k:].copy())
 
 
-def macro_f1(gold: np.ndarray, pred: np.ndarray, k: int) -> float:
+#: A column (n-gram bucket) gets a weight when at least this many training rows have it.
+MIN_ROWS = 2
+#: L-BFGS iterations per fit (the classifiers are near their optimum well before: dev moved
+#: < 0.005 between 100 and 150 on the first models).
+MAX_ITER = 150
+
+
+def lbfgs(loss, start: np.ndarray, maxiter: int, gtol: float, memory: int = 10) -> np.ndarray:
+    """Plain L-BFGS (two-loop recursion, Armijo backtracking) in numpy: scipy's L-BFGS-B spends
+    ~1 s per iteration on its bound bookkeeping at a million parameters, this ~0.02 s."""
+    x = start
+    value, grad = loss(x)
+    history: list[tuple[np.ndarray, np.ndarray, float]] = []
+    for _ in range(maxiter):
+        if np.abs(grad).max() < gtol:
+            break
+        q = grad.copy()
+        alphas = []
+        for s, y, rho in reversed(history):
+            a = rho * (s @ q)
+            q -= a * y
+            alphas.append(a)
+        if history:
+            s, y, _ = history[-1]
+            q *= (s @ y) / (y @ y)
+        else:
+            q /= max(np.linalg.norm(grad), 1.0)
+        for (s, y, rho), a in zip(history, reversed(alphas), strict=True):
+            q += s * (a - rho * (y @ q))
+        direction = -q
+        slope = grad @ direction
+        if slope >= 0:  # not a descent direction: restart from the gradient
+            history.clear()
+            direction = -grad / max(np.linalg.norm(grad), 1.0)
+            slope = grad @ direction
+        step = 1.0
+        while True:
+            new_x = x + step * direction
+            new_value, new_grad = loss(new_x)
+            if new_value <= value + 1e-4 * step * slope or step < 1e-8:
+                break
+            step *= 0.5
+        s, y = new_x - x, new_grad - grad
+        if s @ y > 1e-10:
+            history.append((s, y, 1.0 / (s @ y)))
+            del history[:-memory]
+        x, value, grad = new_x, new_value, new_grad
+    return x
+
+
+def class_f1(gold: np.ndarray, pred: np.ndarray, k: int) -> list[float]:
     scores = []
     for c in range(k):
         tp = np.sum((gold == c) & (pred == c))
         fp = np.sum((gold != c) & (pred == c))
         fn = np.sum((gold == c) & (pred != c))
-        scores.append(2 * tp / max(2 * tp + fp + fn, 1))
-    return float(np.mean(scores))
+        scores.append(float(2 * tp / max(2 * tp + fp + fn, 1)))
+    return scores
+
+
+def macro_f1(gold: np.ndarray, pred: np.ndarray, k: int) -> float:
+    return float(np.mean(class_f1(gold, pred, k)))
 
 
 def choose_bias(logits: np.ndarray, y: np.ndarray, ref: int) -> np.ndarray:
@@ -192,13 +255,14 @@ def choose_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best
 
 
-def cross_validate(x, y: np.ndarray, groups: np.ndarray, c: float, folds: int = 3) -> np.ndarray:
+def cross_validate(x, y: np.ndarray, groups: np.ndarray, c: float, folds: int = 3,
+                   weights: np.ndarray | None = None) -> np.ndarray:
     """Out-of-fold logits (decision function) of a grouped-by-thread k-fold inside train."""
     from sklearn.model_selection import GroupKFold
 
     out = np.zeros((x.shape[0], int(y.max()) + 1))
     for fit_rows, test_rows in GroupKFold(folds).split(x, y, groups):
-        model = fit_lr(x[fit_rows], y[fit_rows], c)
+        model = fit_lr(x[fit_rows], y[fit_rows], c, weights)
         out[test_rows] = model.decision_function(x[test_rows])
     return out
 
@@ -231,46 +295,47 @@ def export(model, mean, scale, bias, temperature, labels, namespaces, meta, shar
 
 
 SENTIMENT_NS = 2
-STANCE_NS = 7
+STANCE_NS = 7 + len(STANCE_EXTRAS)
 #: Dense columns before the smiley scores and the embedding (s1model.sentiment_inputs / stance_inputs).
 SENTIMENT_BASE = 8
 STANCE_BASE = 26
 #: L2 strength (scikit-learn's C): 1.0 beat 0.33 on a train hold-out of sentiment (0.53 vs 0.50).
 C = 1.0
-#: Sentiment: 2-fold grouped CV inside train (out-of-fold probabilities feed stance training and
-#: choose sentiment's biases and temperature). Stance: no CV (see ``tune_on_dev``).
+#: Grouped-by-thread CV inside train: its out-of-fold logits choose each model's per-class biases
+#: and temperature (nothing is tuned on dev). Sentiment: 2 folds (its out-of-fold probabilities
+#: also feed stance training). Stance: 5 folds.
 FOLDS = 2
+STANCE_FOLDS = 5
+#: Stance's loss weights per class: (n / (3 n_class)) ** power; 0 = unweighted.
+STANCE_WEIGHT_POWER = 0.0
 
 
-def _fit_task(name, inputs, y, groups, namespaces, labels, ref, shared, base, c=C, folds=FOLDS):
-    """With ``folds``: out-of-fold logits of a grouped k-fold inside train choose the per-class
-    biases and the temperature. The final model is fitted on all of train."""
+def _fit_task(name, inputs, y, groups, namespaces, labels, ref, shared, base, c=C, folds=FOLDS,
+              weights: np.ndarray | None = None):
+    """Out-of-fold logits of a grouped-by-thread k-fold inside train choose the per-class biases
+    and the temperature; the final model is fitted on all of train. Returns the model files and
+    the out-of-fold logits (biases added)."""
     parts, dense, _ = inputs
     x, mean, scale = design(parts, dense, namespaces)
-    bias, temperature, oof, cv_f1 = np.zeros(len(labels)), 1.0, None, None
-    if folds:
-        oof = cross_validate(x, y, groups, c, folds)
-        bias = choose_bias(oof, y, ref)
-        cv_f1 = macro_f1(y, (oof + bias).argmax(axis=1), len(labels))
-        temperature = choose_temperature(oof + bias, y)
-        print(f"{name}: out-of-fold macro-F1 {macro_f1(y, oof.argmax(axis=1), len(labels)):.3f}, "
-              f"with biases {bias.round(2)} {cv_f1:.3f}, temperature {temperature:.2f}",
-              file=sys.stderr, flush=True)
-    model = fit_lr(x, y, c)
-    meta = {"C": c, "cv_macro_f1": cv_f1, "train_items": len(y), "seed": SEED}
+    started = time.time()
+    oof = cross_validate(x, y, groups, c, folds, weights)
+    bias = choose_bias(oof, y, ref)
+    pred = (oof + bias).argmax(axis=1)
+    cv_f1 = macro_f1(y, pred, len(labels))
+    per_class = [round(f, 4) for f in class_f1(y, pred, len(labels))]
+    temperature = choose_temperature(oof + bias, y)
+    print(f"{name}: {folds}-fold out-of-fold macro-F1 {macro_f1(y, oof.argmax(axis=1), len(labels)):.3f}, "
+          f"with biases {bias.round(2)} {cv_f1:.3f}, temperature {temperature:.2f}, "
+          f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
+    started = time.time()
+    model = fit_lr(x, y, c, weights)
+    print(f"{name}: final fit {time.time() - started:.0f}s", file=sys.stderr, flush=True)
+    meta = {"C": c, "folds": folds, "cv_macro_f1": round(cv_f1, 4), "cv_f1": per_class,
+            "class_weights": None if weights is None else [round(float(w), 4) for w in weights],
+            "bias_from": f"out-of-fold, {folds}-fold grouped by thread inside train",
+            "train_items": len(y), "seed": SEED}
     files = export(model, mean, scale, bias, temperature, labels, namespaces, meta, shared, base)
-    return files, (oof + bias if oof is not None else None)
-
-
-def tune_on_dev(files: dict, logits: np.ndarray, y: np.ndarray, ref: int) -> dict:
-    """Per-class biases and temperature of a model chosen on dev logits (stance: its train split
-    is too slow to cross-validate on this machine, so dev chooses these 3 numbers, nothing else)."""
-    bias = choose_bias(logits, y, ref)
-    temperature = choose_temperature(logits + bias, y)
-    meta = json.loads(str(files["meta"]))
-    meta.update(temperature=temperature, bias_from="dev", dev_bias=[round(float(b), 2) for b in bias])
-    return {**files, "bias": (files["bias"] + bias).astype(np.float32),
-            "meta": np.array(json.dumps(meta, ensure_ascii=False))}
+    return files, oof + bias
 
 
 def fit_models(shared, out: Path) -> None:
@@ -301,20 +366,22 @@ def fit_models(shared, out: Path) -> None:
         if item["id"] in oof_probs:
             reply[row] = oof_probs[item["id"]]
     target = probs([i["target"] for i in st_items])
-    pairs = [s1model.Pair(i["text"], i["target"], i["target_kind"] == "op") for i in st_items]
+    pairs = [pair_of(i) for i in st_items]
     y = np.array([s1model.STANCES.index(i["stance"]) for i in st_items])
     groups = np.array([i["tid"] for i in st_items])
     inputs = s1model.stance_inputs(pairs, reply, target, shared)
+    weights = (len(y) / (3 * np.bincount(y, minlength=3))) ** STANCE_WEIGHT_POWER
     files, _ = _fit_task("stance", inputs, y, groups, STANCE_NS, s1model.STANCES, 2, shared,
-                         base=STANCE_BASE, folds=0)
-    stance = s1model.linear_from(files)
-    dev = [i for i in gold_items() if i["split"] == "dev" and i["stance"]]
-    pairs = [s1model.Pair(i["text"], i["target"], i["target_kind"] == "op") for i in dev]
-    logits = stance.logits(*s1model.stance_inputs(pairs, probs([i["text"] for i in dev]),
-                                                  probs([i["target"] for i in dev]), None))
-    y = np.array([s1model.STANCES.index(i["stance"]) for i in dev])
-    files = tune_on_dev(files, logits, y, 2)
+                         base=STANCE_BASE, folds=STANCE_FOLDS,
+                         weights=weights if STANCE_WEIGHT_POWER else None)
     np.savez_compressed(out / s1model.STANCE_FILE, **files)
+
+
+def pair_of(item: dict):
+    """The stance model's reading of a labelled item (as the scorer builds it from a thread)."""
+    from threadscope.nlp import s1model
+
+    return s1model.Pair(item["text"], item["target"], item["target_kind"] == "op", item.get("title") or "")
 
 
 def files_t(files: dict) -> float:
@@ -345,7 +412,7 @@ def evaluate_dev(folder: Path) -> dict:
     items = [i for i in dev if i["stance"]]
     pr = [sentiment.probabilities(*s1model.sentiment_inputs(texts, None))
           for texts in ([i["text"] for i in items], [i["target"] for i in items])]
-    pairs = [s1model.Pair(i["text"], i["target"], i["target_kind"] == "op") for i in items]
+    pairs = [pair_of(i) for i in items]
     p = stance.probabilities(*s1model.stance_inputs(pairs, pr[0], pr[1], None))
     y = np.array([s1model.STANCES.index(i["stance"]) for i in items])
     result["stance"] = macro_f1(y, p.argmax(axis=1), 3)
@@ -542,14 +609,14 @@ def quality_report() -> str:
     probs = s1model.sentiment_probabilities([i["text"] for i in items])
     pred = [s1model.SENTIMENTS[int(p.argmax())] for p in probs]
     old = score_sentiment([i["text"] for i in items])
-    out += ["### Sentiment: s1-sentiment-lr/1", "", *_table(gold, pred, s1model.SENTIMENTS), "",
+    out += ["### Sentiment: s1-sentiment-lr/2", "", *_table(gold, pred, s1model.SENTIMENTS), "",
             *_confusion(gold, pred, s1model.SENTIMENTS), "", "Reliability (dev):", "",
             *_reliability(gold, pred, probs.max(axis=1)), "",
             "### Sentiment: char123-lr+s1-lexicon/2 (old)", "", *_table(gold, old.label, s1model.SENTIMENTS),
             "", *_confusion(gold, old.label, s1model.SENTIMENTS), ""]
     items = [i for i in dev if i["stance"]]
     gold = [i["stance"] for i in items]
-    pairs = [s1model.Pair(i["text"], i["target"], i["target_kind"] == "op") for i in items]
+    pairs = [pair_of(i) for i in items]
     probs = s1model.stance_probabilities(pairs)
     pred = [s1model.STANCES[int(p.argmax())] for p in probs]
     replies = score_sentiment([i["text"] for i in items]).score
@@ -558,7 +625,7 @@ def quality_report() -> str:
         text=i["text"], target_text=i["target"], sentiment=float(a), target_sentiment=float(b),
         target_is_op=i["target_kind"] == "op" or i["target_floor"] == 1)).label
         for i, a, b in zip(items, replies, targets, strict=True)]
-    out += ["### Stance: s1-stance-lr/1", "", *_table(gold, pred, s1model.STANCES), "",
+    out += ["### Stance: s1-stance-lr/2", "", *_table(gold, pred, s1model.STANCES), "",
             *_confusion(gold, pred, s1model.STANCES), "", "Reliability (dev):", "",
             *_reliability(gold, pred, probs.max(axis=1)), "",
             "### Stance: s1-stance-rules/3 (old)", "", *_table(gold, old_pred, s1model.STANCES), "",
@@ -570,7 +637,23 @@ def quality_report() -> str:
                                  np.array([s1model.STANCES.index(pred[k]) for k in rows]), 3)
     out.append(f"Stance macro-F1 by target: replies to the thread {by_kind['op']:.3f}, "
                f"replies to a post {by_kind['quote']:.3f}.")
+    out += ["", "### Cross-validation inside train (out-of-fold, biases chosen on the same predictions)", "",
+            "| model | folds | items | macro-F1 | per class |", "|---|---|---|---|---|"]
+    for name, model, labels in (("s1-sentiment-lr/2", s1model.load_sentiment(), s1model.SENTIMENTS),
+                                ("s1-stance-lr/2", s1model.load_stance(), s1model.STANCES)):
+        meta = model.meta
+        per = ", ".join(f"{label} {f:.3f}" for label, f in zip(labels, meta["cv_f1"], strict=True))
+        out.append(f"| {name} | {meta['folds']} | {meta['train_items']} | {meta['cv_macro_f1']:.3f} "
+                   f"| {per} |")
     return "\n".join(out)
+
+
+def _shared_key(corpus: Path) -> dict:
+    """What the cached vectors and smiley model depend on: the corpus file and the parameters."""
+    stat = corpus.stat()
+    return {"corpus": [stat.st_size, int(stat.st_mtime)], "seed": SEED,
+            "vectors": [VOCAB, CONTEXTS, WINDOW, DIM, VECTOR_POSTS, CHUNK],
+            "distant": [SMILEYS, PER_SMILEY, NB_ALPHA, NB_MIN_COUNT]}
 
 
 def main() -> None:
@@ -590,15 +673,32 @@ def main() -> None:
     if not corpus.exists():
         if not args.archives:
             sys.exit("give the 2022 and 2023 archive folders (the corpus is not built yet)")
+        started = time.time()
         build_corpus(args.archives, corpus)
+        print(f"corpus stage: {time.time() - started:.0f}s", file=sys.stderr)
     shared_path = args.work / "s1-shared.npz"
-    texts = corpus_texts(corpus)
-    print(f"corpus: {len(texts)} posts", file=sys.stderr)
-    files = {**build_distant(texts), **build_vectors(texts[:VECTOR_POSTS])}
-    del texts
-    np.savez_compressed(shared_path, **files)
+    key = np.array(json.dumps(_shared_key(corpus)))
+    if shared_path.exists():
+        with np.load(shared_path) as data:
+            files = {name: data[name] for name in data.files}
+        if str(files.get("key")) != str(key):
+            files = {}
+    else:
+        files = {}
+    if files:
+        print(f"vectors/distant: reused {shared_path}", file=sys.stderr, flush=True)
+    else:
+        started = time.time()
+        texts = corpus_texts(corpus)
+        print(f"corpus: {len(texts)} posts", file=sys.stderr)
+        files = {**build_distant(texts), **build_vectors(texts[:VECTOR_POSTS]), "key": key}
+        print(f"vectors/distant stage: {time.time() - started:.0f}s", file=sys.stderr)
+        del texts
+        np.savez_compressed(shared_path, **files)
     shared = s1model.shared_from(files)
+    started = time.time()
     fit_models(shared, args.out)
+    print(f"fit: {time.time() - started:.0f}s", file=sys.stderr)
     print(evaluate_dev(args.out), file=sys.stderr)
 
 

@@ -135,7 +135,7 @@ def test_an_installed_scorer_shows_in_score_output_and_the_report(installed_scor
     rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     seed = load_thread(SEED)
     assert [row["n_words"] for row in rows[:3]] == [len(seed.post(f).text.split()) for f in (1, 2, 3)]
-    assert rows[0]["scorers"] == "custom (s1-sentiment-lr/1+s1-stance-lr/1+word-count/1)"
+    assert rows[0]["scorers"] == "custom (s1-sentiment-lr/2+s1-stance-lr/2+word-count/1)"
     report = tmp_path / "seed.html"
     result = runner.invoke(cli, ["analyze", str(SEED), "--scorers", f"sentiment,stance,{installed_scorer}",
                                  "-o", str(report)])

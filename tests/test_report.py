@@ -194,7 +194,7 @@ def test_a_custom_scorer_shows_in_the_posts_table() -> None:
     assert "n_words" in [c["key"] for c in data["posts"]["columns"]]
     rows = table_rows(data, "posts")
     assert rows[2]["n_words"] == len(load_thread(SEED).post(3).text.split())
-    assert analysis.scorers == "custom (s1-sentiment-lr/1+s1-stance-lr/1+length/0)"
+    assert analysis.scorers == "custom (s1-sentiment-lr/2+s1-stance-lr/2+length/0)"
 
 
 def test_write_report(tmp_path: Path) -> None:

@@ -16,10 +16,11 @@ from threadscope.nlp.scorers import score_thread
 GOLD = Path(__file__).resolve().parent / "gold" / "s1-replies.json"
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "thread-agi-empire.md"
 
-#: Just under the dev figures of s1-sentiment-lr/1 and s1-stance-lr/1 (docs/quality.md):
-#: a change that loses more than ~0.02 macro-F1 on the unseen dev threads fails here.
-SENTIMENT_DEV_F1 = 0.60  # measured 0.624
-STANCE_DEV_F1 = 0.545  # measured 0.566
+#: Just under the dev figures of s1-sentiment-lr/2 and s1-stance-lr/2 (docs/quality.md; nothing
+#: of either model was tuned on dev): a change that loses more than ~0.02 macro-F1 on the unseen
+#: dev threads fails here.
+SENTIMENT_DEV_F1 = 0.605  # measured 0.627
+STANCE_DEV_F1 = 0.55  # measured 0.573
 
 
 def macro_f1(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> float:
@@ -58,7 +59,7 @@ def test_scores_real_posts_of_the_sample_thread() -> None:
     stance = frame[frame["stance"].notna()]
     assert len(stance) >= 5 and set(stance["stance"]) <= set(s1model.STANCES)
     assert set(frame["stance_op"].dropna()) <= set(s1model.STANCES)
-    assert "s1-sentiment-lr/1" in frame.attrs["scorers"] and "s1-stance-lr/1" in frame.attrs["scorers"]
+    assert "s1-sentiment-lr/2" in frame.attrs["scorers"] and "s1-stance-lr/2" in frame.attrs["scorers"]
     assert not [c for c in frame.columns if c.startswith("_")]
 
 
@@ -77,7 +78,7 @@ def test_dev_macro_f1_floors(dev: list[dict]) -> None:
     pred = [s1model.SENTIMENTS[int(p.argmax())] for p in probs]
     sentiment = macro_f1([i["sentiment"] for i in items], pred, s1model.SENTIMENTS)
     items = [i for i in dev if i["stance"]]
-    pairs = [s1model.Pair(i["text"], i["target"], i["target_kind"] == "op") for i in items]
+    pairs = [s1model.Pair(i["text"], i["target"], i["target_kind"] == "op", i["title"]) for i in items]
     probs = s1model.stance_probabilities(pairs)
     assert np.allclose(probs.sum(axis=1), 1.0)
     pred = [s1model.STANCES[int(p.argmax())] for p in probs]

@@ -100,7 +100,7 @@ def test_frame_columns_and_versions(frame) -> None:
     assert frame.attrs["scorers"] == (
         "custom (script+wordlist-language/1+char123-lr+s1-lexicon/3+s1-stance-rules/4)")
     assert score_thread(load_thread([SEED]), snownlp=False).attrs["scorers"] == (
-        "threadscope-default/2 (script+wordlist-language/1+s1-sentiment-lr/1+s1-stance-lr/1)")
+        "threadscope-default/2 (script+wordlist-language/1+s1-sentiment-lr/2+s1-stance-lr/2)")
     assert frame.loc[1, "stance"] is None or frame.loc[1, "stance"] != frame.loc[1, "stance"]  # OP: none
     assert frame.loc[38, "target_floor"] == 27
 

@@ -205,19 +205,44 @@ def read_items(path: Path, *, split: str | None = None) -> list[dict[str, Any]]:
     return chosen
 
 
+def _item_layout(items: Sequence[dict[str, Any]]) -> tuple[str | None, list[tuple[int, int]]]:
+    """Where each item sits in its thread: the opening post's text (the target of the items whose
+    ``target_kind`` is ``op``) and per item ``(target floor, reply floor)``. The opening post is
+    floor 1 and every reply to it answers floor 1, as in a parsed thread (the stance model reads
+    a reply to floor 1 without a quote as a reply to the thread); each other item is a target post
+    and its reply on the next two floors (never floor 1)."""
+    op_text = next((str(i.get("target") or "") for i in items if i.get("target_kind") == "op"), None)
+    floor = 1  # floor 1 is the opening post's even when no item answers it: no other target sits there
+    layout = []
+    for item in items:
+        if op_text is not None and item.get("target_kind") == "op" and (item.get("target") or "") == op_text:
+            floor += 1
+            layout.append((1, floor))
+        else:
+            floor += 2
+            layout.append((floor - 1, floor))
+    return op_text, layout
+
+
 def _item_thread(key: str, items: Sequence[dict[str, Any]]) -> tuple[Thread, dict[int, int | None]]:
-    """One thread per source thread of the items: floor 2k-1 holds item k's target (an opening
-    post when its ``target_kind`` is ``op``), floor 2k its reply, answering floor 2k-1. The
-    scorers see the items of one thread together, as in a parsed thread (language is decided
-    per thread for short posts)."""
+    """One thread per source thread of the items (``_item_layout``). The scorers see the items of
+    one thread together, as in a parsed thread (language is decided per thread for short posts)."""
+    op_text, layout = _item_layout(items)
     posts: list[Post] = []
     targets: dict[int, int | None] = {}
-    for k, item in enumerate(items, start=1):
-        posts.append(Post(floor=2 * k - 1, text=item.get("target") or "",
-                          is_op=item.get("target_kind") == "op"))
-        posts.append(Post(floor=2 * k, text=item.get("text") or ""))
-        targets[2 * k - 1], targets[2 * k] = None, 2 * k - 1
-    return Thread(forum="gold", tid=key, title=None, sources=(), posts=tuple(posts)), targets
+    if op_text is not None:
+        posts.append(Post(floor=1, text=op_text, is_op=True))
+        targets[1] = None
+    for item, (target_floor, reply_floor) in zip(items, layout, strict=True):
+        if target_floor != 1:
+            posts.append(Post(floor=target_floor, text=item.get("target") or "",
+                              is_op=item.get("target_kind") == "op"))
+            targets[target_floor] = None
+        posts.append(Post(floor=reply_floor, text=item.get("text") or ""))
+        targets[reply_floor] = target_floor
+    # the source thread's title, when the items carry it (the stance model reads the thread type)
+    title = next((str(i["title"]) for i in items if i.get("title")), None)
+    return Thread(forum="gold", tid=key, title=title, sources=(), posts=tuple(posts)), targets
 
 
 def evaluate_items(gold_path: Path, *, split: str | None = "dev", snownlp: bool = True,
@@ -227,15 +252,18 @@ def evaluate_items(gold_path: Path, *, split: str | None = "dev", snownlp: bool 
     result = Evaluation()
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in read_items(gold_path, split=split):
-        groups.setdefault(str(item.get("id", "")).split("#")[0], []).append(item)
+        # one thread per source thread: the id's thread part, else the item's file
+        key = str(item.get("id") or "").split("#")[0] or str(item.get("file") or "")
+        groups.setdefault(key, []).append(item)
     result.threads.append(f"{gold_path.name} ({split or 'all'}: {sum(map(len, groups.values()))} items, "
                           f"{len(groups)} threads)")
     for key, items in groups.items():
         thread, targets = _item_thread(key, items)
+        _, layout = _item_layout(items)
         chosen = None if scorers is None else [*scorers, *(["snownlp"] if snownlp else [])]
         frame = score_thread(thread, scorers=chosen, snownlp=snownlp, targets=targets).set_index("floor")
-        for k, item in enumerate(items, start=1):
-            got = frame.loc[2 * k]
+        for item, (_, reply_floor) in zip(items, layout, strict=True):
+            got = frame.loc[reply_floor]
             if item.get("sentiment"):
                 result.sentiment.append((item["sentiment"], _label(got["sentiment"], "neu")))
                 value = got.get("snownlp")

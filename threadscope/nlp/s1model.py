@@ -13,9 +13,10 @@ Trained by ``scripts/train_s1_model.py`` on the labelled replies of ``tests/gold
 Both classifiers are multinomial logistic regressions over hashed n-gram namespaces plus dense
 features (the old scorers' outputs and evidence parts are features here, not verdicts). Stance
 reads the reply (whole text, its opening clause), the target's text, whether the reply answers the
-thread itself or a post, the overlap of the two texts and both sentiment distributions.
-Per-class logit biases and a softmax temperature were chosen on out-of-fold predictions inside the
-train split; the dev split is only measured (``docs/quality.md``).
+thread itself or a post, the thread's title, the overlap of the two texts and both sentiment
+distributions. Both models' per-class logit biases and softmax temperature were chosen on
+out-of-fold predictions of a grouped-by-thread CV inside the train split; the dev split is only
+measured (``docs/quality.md``).
 
 Model files live in ``threadscope/nlp/models/s1-*.npz`` (float16 weights) and load on first use.
 The unlabelled-text knowledge (``Shared``) is only needed for training: both parts are linear in
@@ -57,6 +58,13 @@ TARGET_CHARS = 300
 START, END = "\u0002", "\u0003"
 #: The opening words of a reply (its verdict, if any): this many characters of the first clause.
 LEAD_CHARS = 8
+#: Stance namespaces: 0-6 are the reply, its lead and the target's closing words; these follow.
+#: The title's 1-2-grams (the thread's type) were the best of six pair additions measured by
+#: 3-fold CV inside train (macro-F1 0.581 against 0.576 without; the target's whole text, the
+#: reply's closing clause, the lead when the target asks, the second clause's lead, the lead
+#: against the target's polarity: 0.576-0.580, within the folds' noise), so only it ships.
+BASE_NAMESPACES = 7
+STANCE_EXTRAS: tuple[str, ...] = ("title",)
 SENTIMENT_FILE = "s1-sentiment.npz"
 STANCE_FILE = "s1-stance.npz"
 
@@ -165,6 +173,8 @@ class Pair:
     text: str
     target: str
     to_thread: bool
+    #: The thread's title (its type: episode, news, question, argument), "" when unknown.
+    title: str = ""
 
 
 def _bigrams(text: str) -> set[str]:
@@ -180,10 +190,35 @@ def _overlap(reply: str, target_grams: set[str]) -> tuple[float, float]:
     return shared / len(grams), float(shared)
 
 
+def _pair_parts(pairs: Sequence[Pair], extras: Sequence[str]) -> list:
+    """The hashed namespaces after the first ``BASE_NAMESPACES``, in ``extras`` order."""
+    parts = []
+    for number, extra in enumerate(extras, start=BASE_NAMESPACES):
+        if extra == "title":  # the thread's type: episode, news, question, argument thread
+            # a thread's pairs share one title: its n-grams once, repeated for each pair
+            index: dict[str, int] = {}
+            of_pair = np.array([index.setdefault(p.title, len(index)) for p in pairs], dtype=np.int64)
+            doc, col, val = _sparse([START + normalize(t) + END for t in index], number, orders=(1, 2),
+                                    scale=0.5)
+            order = np.argsort(doc, kind="stable")
+            doc, col, val = doc[order], col[order], val[order]
+            counts = np.bincount(doc, minlength=len(index))
+            starts = np.cumsum(counts) - counts
+            lengths = counts[of_pair]
+            first = np.repeat(starts[of_pair] - (np.cumsum(lengths) - lengths), lengths)
+            rows = first + np.arange(int(lengths.sum()))
+            parts.append((np.repeat(np.arange(len(pairs)), lengths), col[rows], val[rows]))
+        else:
+            raise ValueError(f"unknown stance feature namespace {extra!r}")
+    return parts
+
+
 def stance_inputs(pairs: Sequence[Pair], reply_probs: np.ndarray, target_probs: np.ndarray,
-                  shared: Shared | None) -> tuple[list, np.ndarray, list[str]]:
+                  shared: Shared | None, extras: Sequence[str] | None = None
+                  ) -> tuple[list, np.ndarray, list[str]]:
     """Sparse parts, dense matrix and normalised replies of the stance model; ``*_probs`` are
     sentiment distributions (neg, neu, pos) of the replies and of their targets."""
+    extras = STANCE_EXTRAS if extras is None else extras
     replies = [normalize(p.text[:REPLY_CHARS]) for p in pairs]
     seen: dict[str, str] = {}  # most replies answer the same few posts (the OP above all)
     for pair in pairs:
@@ -201,6 +236,7 @@ def stance_inputs(pairs: Sequence[Pair], reply_probs: np.ndarray, target_probs: 
     doc, col, val = _sparse(leads, 4, orders=(2, 3))
     parts.append((doc, col + NS * (~to_thread[doc]).astype(np.int64), val))  # 4 / 5: lead by kind
     parts.append(_sparse([START + t[-40:] + END for t in targets], 6, orders=(1, 2), scale=0.5))
+    parts += _pair_parts(pairs, extras)
     dense = np.zeros((len(pairs), 26))
     for i, (pair, reply, target) in enumerate(zip(pairs, replies, targets, strict=True)):
         sent = float(reply_probs[i, 2] - reply_probs[i, 0])
@@ -377,7 +413,7 @@ class S1SentimentScorer:
     """Sentiment from the in-domain model: label, score P(pos) - P(neg), confidence max P."""
 
     name = "s1-sentiment-lr"
-    version = "1"
+    version = "2"
     columns: tuple[str, ...] = ("sentiment", "sentiment_score", "sentiment_confidence")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
@@ -398,7 +434,7 @@ class S1StanceScorer:
     """Stance from the in-domain pair model; ``stance_op`` composed along reply chains."""
 
     name = "s1-stance-lr"
-    version = "1"
+    version = "2"
     columns: tuple[str, ...] = ("stance", "stance_confidence", "stance_op")
 
     def score(self, context: ScoringContext) -> dict[str, list[Any]]:
@@ -407,6 +443,7 @@ class S1StanceScorer:
         probs = _cached_sentiment([p.text for p in posts])
         prob_of = {p.floor: probs[i] for i, p in enumerate(posts)}
         rows, pairs, target_rows, missing = [], [], [], []
+        title = context.thread.title or ""
         for i, post in enumerate(posts):
             target_floor = context.targets.get(post.floor)
             if target_floor is None:
@@ -414,7 +451,7 @@ class S1StanceScorer:
             target = by_floor.get(target_floor)
             text = target.text if target is not None and target.status == "normal" else ""
             rows.append(i)
-            pairs.append(Pair(post.text, text, _to_thread(post, target_floor)))
+            pairs.append(Pair(post.text, text, _to_thread(post, target_floor), title))
             if target_floor in prob_of:
                 target_rows.append(prob_of[target_floor])
             else:
