@@ -311,19 +311,23 @@ STANCE_WEIGHT_POWER = 0.0
 
 
 def _fit_task(name, inputs, y, groups, namespaces, labels, ref, shared, base, c=C, folds=FOLDS,
-              weights: np.ndarray | None = None):
+              weights: np.ndarray | None = None, calibrate: np.ndarray | None = None):
     """Out-of-fold logits of a grouped-by-thread k-fold inside train choose the per-class biases
-    and the temperature; the final model is fitted on all of train. Returns the model files and
-    the out-of-fold logits (biases added)."""
+    and the temperature; the final model is fitted on all of train. ``calibrate`` marks the rows
+    that choose them: the randomly sampled items, whose class shares are the forum's (the
+    ``posts-only`` items over-represent agree/disagree on purpose, and biases chosen with them
+    would carry that prior into every prediction). Returns the model files and the out-of-fold
+    logits (biases added)."""
     parts, dense, _ = inputs
     x, mean, scale = design(parts, dense, namespaces)
     started = time.time()
     oof = cross_validate(x, y, groups, c, folds, weights)
-    bias = choose_bias(oof, y, ref)
-    pred = (oof + bias).argmax(axis=1)
-    cv_f1 = macro_f1(y, pred, len(labels))
-    per_class = [round(f, 4) for f in class_f1(y, pred, len(labels))]
-    temperature = choose_temperature(oof + bias, y)
+    rows = np.ones(len(y), dtype=bool) if calibrate is None else calibrate
+    bias = choose_bias(oof[rows], y[rows], ref)
+    pred = (oof[rows] + bias).argmax(axis=1)
+    cv_f1 = macro_f1(y[rows], pred, len(labels))
+    per_class = [round(f, 4) for f in class_f1(y[rows], pred, len(labels))]
+    temperature = choose_temperature(oof[rows] + bias, y[rows])
     print(f"{name}: {folds}-fold out-of-fold macro-F1 {macro_f1(y, oof.argmax(axis=1), len(labels)):.3f}, "
           f"with biases {bias.round(2)} {cv_f1:.3f}, temperature {temperature:.2f}, "
           f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
@@ -332,10 +336,15 @@ def _fit_task(name, inputs, y, groups, namespaces, labels, ref, shared, base, c=
     print(f"{name}: final fit {time.time() - started:.0f}s", file=sys.stderr, flush=True)
     meta = {"C": c, "folds": folds, "cv_macro_f1": round(cv_f1, 4), "cv_f1": per_class,
             "class_weights": None if weights is None else [round(float(w), 4) for w in weights],
-            "bias_from": f"out-of-fold, {folds}-fold grouped by thread inside train",
+            "bias_from": f"out-of-fold, {folds}-fold grouped by thread inside train, randomly sampled items",
             "train_items": len(y), "seed": SEED}
     files = export(model, mean, scale, bias, temperature, labels, namespaces, meta, shared, base)
     return files, oof + bias
+
+
+def _random_sample(items: list[dict]) -> np.ndarray:
+    """Rows of items drawn at random (not the ``posts-only`` additions to train)."""
+    return np.array([item.get("sample") != "posts-only" for item in items])
 
 
 def fit_models(shared, out: Path) -> None:
@@ -350,7 +359,7 @@ def fit_models(shared, out: Path) -> None:
     groups = np.array([i["tid"] for i in sent_items])
     inputs = s1model.sentiment_inputs([i["text"] for i in sent_items], shared)
     files, oof = _fit_task("sentiment", inputs, y, groups, SENTIMENT_NS, s1model.SENTIMENTS, 1, shared,
-                           base=SENTIMENT_BASE)
+                           base=SENTIMENT_BASE, calibrate=_random_sample(sent_items))
     np.savez_compressed(out / s1model.SENTIMENT_FILE, **files)
     sentiment = s1model.linear_from(files)
     oof_probs = {i["id"]: p for i, p in zip(sent_items, _softmax(oof / files_t(files)), strict=True)}
@@ -373,7 +382,7 @@ def fit_models(shared, out: Path) -> None:
     weights = (len(y) / (3 * np.bincount(y, minlength=3))) ** STANCE_WEIGHT_POWER
     files, _ = _fit_task("stance", inputs, y, groups, STANCE_NS, s1model.STANCES, 2, shared,
                          base=STANCE_BASE, folds=STANCE_FOLDS,
-                         weights=weights if STANCE_WEIGHT_POWER else None)
+                         weights=weights if STANCE_WEIGHT_POWER else None, calibrate=_random_sample(st_items))
     np.savez_compressed(out / s1model.STANCE_FILE, **files)
 
 
