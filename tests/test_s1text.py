@@ -14,10 +14,10 @@ from threadscope.adapters import Document, Page, adapters
 from threadscope.errors import NotAThreadError
 from threadscope.forums.discuz.s1text import S1TextAdapter, archive_to_html, split_rating
 from threadscope.forums.discuz.times import DISCUZ_TZ
-from threadscope.load import read_document
+from threadscope.load import load_thread, read_document
 from threadscope.model import Post, Rating
 
-from .conftest import ARTICLES, SAMPLES, SNAPSHOTS
+from .conftest import ARTICLES, DATA, SAMPLES, SNAPSHOTS
 
 SEED = SAMPLES / "thread-agi-empire.md"
 VIVID = "1336720[10月番ViVid Strike! 动画专楼 第12话 在紧牵着的手中完]"
@@ -412,3 +412,12 @@ def test_no_archive_noise_left_in_any_text(page_of: Callable[[str], Page], seed:
         for post in page.posts:
             for word in noise:
                 assert word not in post.text, (page.source, post.floor, word)
+
+
+def test_title_from_an_escaped_file_name() -> None:
+    """The archive writes titles HTML-escaped into file names (101 names in 2022–2023); the
+    thread's title is the forum's text, which the report escapes once."""
+    folder = next((DATA / "corpus" / "漫区").glob("1586260*"))
+    assert "&amp;" in folder.name
+    thread = load_thread(folder)
+    assert thread.title == "『关于我转生变成史莱姆这档事』2期&转生日记 延期放送"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from html import unescape
 from pathlib import PurePath
 from typing import Any
 
@@ -181,7 +182,10 @@ def _name_info(path: str) -> tuple[str | None, int | None, str | None]:
         match = FILE_NAME.match(name)
         if match:
             part = match["part"] or match["oldpart"]
-            return id_text(match["tid"]), bounded_int(part) if part else None, match["title"] or None
+            # the archive writes the title HTML-escaped into the name (`S1结婚花费统计&amp;经验分享`:
+            # 101 of the 2022–2023 archives' file names); the title is the forum's text
+            title = unescape(match["title"]) or None
+            return id_text(match["tid"]), bounded_int(part) if part else None, title
     return None, None, None
 
 
