@@ -40,7 +40,7 @@ from threadscope.nlp import english as english_mod
 from threadscope.nlp import sentiment as old_sentiment
 from threadscope.nlp import stance as old_stance
 from threadscope.nlp.features import hashed_ngrams, normalize
-from threadscope.nlp.scorers import scored_languages, starter_floors, toward_op
+from threadscope.nlp.scorers import scored_languages, sentiment_columns, starter_floors, toward_op
 
 if TYPE_CHECKING:
     from threadscope.model import Post
@@ -421,13 +421,7 @@ class S1SentimentScorer:
         best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
         rows = [(SENTIMENTS[b], round(float(p[2] - p[0]), 4), round(float(p.max()), 4))
                 for b, p in zip(best, probs, strict=True)]
-        # the model read S1's Chinese: English posts are read by the English scorer
-        english = [i for i, language in enumerate(scored_languages(context)) if language == "en"]
-        for i, row in zip(english, english_mod.score_sentiment([context.posts[i].text for i in english]),
-                          strict=True):
-            rows[i] = row
-        return {"sentiment": [r[0] for r in rows], "sentiment_score": [r[1] for r in rows],
-                "sentiment_confidence": [r[2] for r in rows]}
+        return sentiment_columns(context, rows)  # the model read S1's Chinese; English is read in English
 
 
 class S1StanceScorer:

@@ -104,6 +104,20 @@ class LanguageScorer:
         return {"language": language_mod.detect_languages([p.text for p in context.posts])}
 
 
+def sentiment_columns(context: ScoringContext,
+                      rows: list[tuple[Any, float, float]]) -> dict[str, list[Any]]:
+    """The sentiment columns from one (label, score, confidence) row per post, English posts'
+    rows replaced by the English scorer's: every sentiment scorer reads Chinese its own way and
+    English the same way."""
+    english = [i for i, lang in enumerate(scored_languages(context)) if lang == "en"]
+    rows = list(rows)
+    for i, row in zip(english, english_mod.score_sentiment([context.posts[i].text for i in english]),
+                      strict=True):
+        rows[i] = row
+    return {"sentiment": [r[0] for r in rows], "sentiment_score": [r[1] for r in rows],
+            "sentiment_confidence": [r[2] for r in rows]}
+
+
 class SentimentScorer:
     name = "char123-lr+s1-lexicon"
     # 2: no forum shift, short-post and question calibration, slang additions/removals;
@@ -119,12 +133,7 @@ class SentimentScorer:
         for i, label, score, confidence in zip(chinese, result.label, result.score, result.confidence,
                                                strict=True):
             rows[i] = (label, round(float(score), 4), round(float(confidence), 4))
-        english = [i for i, lang in enumerate(languages) if lang == "en"]
-        for i, row in zip(english, english_mod.score_sentiment([context.posts[i].text for i in english]),
-                          strict=True):
-            rows[i] = row
-        return {"sentiment": [r[0] for r in rows], "sentiment_score": [r[1] for r in rows],
-                "sentiment_confidence": [r[2] for r in rows]}
+        return sentiment_columns(context, rows)
 
 
 class SnowNLPScorer:
