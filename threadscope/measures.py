@@ -199,6 +199,8 @@ def betweenness(graph: nx.DiGraph, *, k: int | None = None, seed: int | None = N
     on the user graphs of archive threads (a corpus computes one per thread)."""
     nodes = list(graph)
     n = len(nodes)
+    if n <= 2:  # no node can lie between two others
+        return dict.fromkeys(nodes, 0.0)
     index = {node: number for number, node in enumerate(nodes)}
     successors = [[index[w] for w in graph[node]] for node in nodes]
     sampled = None if k is None or k >= n else [index[node] for node in random.Random(seed).sample(nodes, k)]
@@ -230,8 +232,6 @@ def betweenness(graph: nx.DiGraph, *, k: int | None = None, seed: int | None = N
                 dependency[v] += paths[v] * coefficient
             if w != source:
                 total[w] += dependency[w]
-    if n <= 2:
-        return dict.fromkeys(nodes, 0.0)
     pairs = n - 2  # targets other than the source and the node itself
     if sampled is None:
         scales = [1 / ((n - 1) * pairs)] * n
@@ -246,9 +246,7 @@ def betweenness(graph: nx.DiGraph, *, k: int | None = None, seed: int | None = N
 def _centrality_rows(users: nx.DiGraph) -> tuple[list[tuple[str, int, int, int, int, int, float]], str]:
     """``CENTRALITY_COLUMNS`` rows in node order, and how betweenness was computed."""
     method = "exact"
-    if users.number_of_nodes() <= 2:
-        between: dict[str, float] = {}
-    elif users.number_of_nodes() <= EXACT_BETWEENNESS_MAX_USERS:
+    if users.number_of_nodes() <= EXACT_BETWEENNESS_MAX_USERS:
         between = betweenness(users)
     else:
         k = min(BETWEENNESS_SAMPLES, users.number_of_nodes())
