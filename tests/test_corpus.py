@@ -297,3 +297,13 @@ def test_ctrl_c_then_rerun_gives_the_complete_tables(tmp_path: Path, corpus_run:
     for table in ORDER:
         pd.testing.assert_frame_equal(_sorted(read_table(out, table), table),
                                       _sorted(read_table(complete, table), table))
+
+
+def test_mixed_object_column_is_written_as_text() -> None:
+    """A custom scorer's column may mix types; Arrow's one-call conversion refuses it, and the
+    column-by-column path writes it as text rather than failing the thread."""
+    frame = pd.DataFrame({"floor": [1, 2, 3], "plugin_label": pd.Series(["a", 7, None], dtype=object)})
+    table = corpus_module.to_arrow(frame, "posts")
+    assert str(table.schema.field("plugin_label").type) == "string"
+    assert table.column("plugin_label").to_pylist() == ["a", "7", None]
+    assert table.column("floor").to_pylist() == [1, 2, 3]
